@@ -1,0 +1,46 @@
+/** DOM events that count as user activity. */
+export const ACTIVITY_EVENTS = [
+  'pointerdown',
+  'pointermove',
+  'keydown',
+  'wheel',
+  'touchstart',
+  'scroll',
+  'focus',
+  'visibilitychange',
+] as const
+
+/**
+ * Listens for user activity with passive listeners and reports it at most once per `throttleMs`.
+ * The hot path of a mouse-move storm is one clock read and one comparison.
+ */
+export function trackActivity(
+  targets: {
+    window: EventTarget | null
+    document: (EventTarget & { visibilityState?: string }) | null
+  },
+  now: () => number,
+  throttleMs: number,
+  onActivity: () => void,
+): () => void {
+  let last = -Infinity
+  const listener = (event: Event) => {
+    // Becoming hidden is not activity; becoming visible is.
+    if (event.type === 'visibilitychange' && targets.document?.visibilityState === 'hidden') return
+    const t = now()
+    if (t - last < throttleMs) return
+    last = t
+    onActivity()
+  }
+  const options: AddEventListenerOptions = { passive: true, capture: true }
+  const attached: Array<[EventTarget, string]> = []
+  for (const type of ACTIVITY_EVENTS) {
+    const target = type === 'visibilitychange' ? targets.document : targets.window
+    if (!target) continue
+    target.addEventListener(type, listener, options)
+    attached.push([target, type])
+  }
+  return () => {
+    for (const [target, type] of attached) target.removeEventListener(type, listener, options)
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Why a {@link SessionError} was raised.
+ *
+ * - `invalid_credentials`: login or register was refused (401/400).
+ * - `session_expired`: a request could not be authorised and the session ended.
+ * - `refresh_unavailable`: a refresh failed transiently; the session is kept and retried.
+ * - `unavailable`: login, register or a health check met a network error, timeout or 5xx.
+ * - `storage`: the session could not be read from or written to storage.
+ * - `config`: `createSessionKeeper` was given options it cannot work with.
+ */
+export type SessionErrorCode =
+  | 'invalid_credentials'
+  | 'session_expired'
+  | 'refresh_unavailable'
+  | 'unavailable'
+  | 'storage'
+  | 'config'
+
+/**
+ * The only error type session-keeper rejects or throws with. It never carries a token, a request
+ * config or a response body: `status` is the HTTP status when one was involved.
+ */
+export class SessionError extends Error {
+  /** Machine-readable reason; switch on this, not on `message`. */
+  readonly code: SessionErrorCode
+  /** HTTP status of the response that caused the error, when there was one. */
+  readonly status: number | undefined
+
+  constructor(code: SessionErrorCode, message: string, options: { status?: number } = {}) {
+    super(message)
+    this.name = 'SessionError'
+    this.code = code
+    this.status = options.status
+  }
+}
+
+/** True when `value` is a {@link SessionError}, optionally with the given code. */
+export function isSessionError(value: unknown, code?: SessionErrorCode): value is SessionError {
+  return value instanceof SessionError && (code === undefined || value.code === code)
+}

@@ -1,0 +1,427 @@
+import axios, { type AxiosInstance } from 'axios'
+import { trackActivity } from '../activity/tracker.js'
+import { HealthPoller } from '../health/poller.js'
+import { installInterceptors, sessionEnded } from '../http/interceptors.js'
+import { AUTH_CALL, createScope, fullURL, normalizeURL } from '../http/scope.js'
+import { marginFor } from '../refresh/backoff.js'
+import { Refresher } from '../refresh/refresher.js'
+import { resolveEnvironment } from './environment.js'
+import { SessionError, isSessionError } from './errors.js'
+import { SessionState } from './state.js'
+import { resolveOptions, type SessionKeeperOptions } from './options.js'
+import { defaultMapAuthResponse, expiryOf, type Session } from './tokens.js'
+import type {
+  AuthResult,
+  SessionEventOf,
+  SessionEventType,
+  SessionSnapshot,
+  TokenHealth,
+} from './types.js'
+
+/** A running session: the axios instance, the snapshot store, the event stream and the actions. */
+export interface SessionKeeper<User = unknown> {
+  /** The axios instance with the interceptors attached (while started). */
+  readonly http: AxiosInstance
+  /** The current snapshot; the same object until something changes. */
+  getSnapshot(): SessionSnapshot<User>
+  /** Calls `listener` after each snapshot change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void
+  /** Subscribes to one event type; returns the unsubscribe function. */
+  on<T extends SessionEventType>(
+    type: T,
+    handler: (event: SessionEventOf<T, User>) => void,
+  ): () => void
+  /** Signs in. Rejects with `invalid_credentials` (4xx) or `unavailable` (network, 5xx). */
+  login(credentials: object): Promise<User | null>
+  /** Registers and signs in with the returned tokens (any 2xx, 201 included). */
+  register(details: object): Promise<User | null>
+  /** Ends the session here and in every tab at once, then tells the server. Never rejects. */
+  logout(): Promise<void>
+  /** Refreshes now: one call however many callers, across tabs too. */
+  refresh(): Promise<void>
+  /** One token-health call now; resolves to the health body. */
+  checkHealth(): Promise<TokenHealth>
+  /** Records user activity the DOM does not see (a video playing, a long upload). */
+  touch(): void
+  /** Restores (synchronously in token mode), then starts timers and listeners. Returns `stop`. */
+  start(): () => void
+  /** Ejects the interceptors and clears every timer and listener. */
+  destroy(): void
+}
+
+/** Longest the keeper sleeps between checks of its deadlines: timers drift, devices sleep. */
+const MAX_STEP_MS = 60_000
+/** A restore-time verify claimed by one tab this recently is not repeated by the others. */
+const VERIFY_CLAIM_MS = 30_000
+
+/**
+ * Creates a session keeper. Touches no browser global until `start()` (or the first login).
+ * @throws SessionError code `config` for unusable options.
+ */
+export function createSessionKeeper<User = unknown>(
+  options: SessionKeeperOptions<User> = {},
+): SessionKeeper<User> {
+  const o = resolveOptions(options)
+  const { clock } = o
+  const http = options.http ?? axios.create({ baseURL: o.baseURL })
+  const cookieMode = o.credentials === 'cookie'
+  const url = (path: string) => fullURL(o.baseURL, path)
+  const { endpoints: ep } = o
+  const authPaths = new Set(
+    [ep.login, ep.register, ep.refresh, ep.logout].map((p) => normalizeURL(url(p))),
+  )
+  const inScope = createScope(o.baseURL)
+  const mapBody = (body: unknown): AuthResult<User> | null => {
+    try {
+      const r = (o.mapAuthResponse ?? defaultMapAuthResponse<User>)(body)
+      return r && typeof r.accessToken === 'string' && r.accessToken !== '' ? r : null
+    } catch {
+      return null
+    }
+  }
+  const env = resolveEnvironment(o.environment)
+  const isVisible = () => env().document?.visibilityState !== 'hidden'
+
+  const state: SessionState<User> = new SessionState<User>(o, env, {
+    onChange: () => evaluate(),
+    onAdopt: () => health_.restart(),
+    onHealth: (at, health) => health_.adopt(at, health),
+    onForeignSession: () => {
+      if (mounted) void bootCookieSession()
+    },
+  })
+
+  const refresher: Refresher<User> = new Refresher<User>({
+    http,
+    clock,
+    random: () => env().random(),
+    get lock() {
+      return state.lock
+    },
+    url: url(ep.refresh),
+    cookieMode,
+    timeoutMs: o.refreshTimeout,
+    refreshMargin: o.refreshMargin,
+    map: mapBody,
+    getSession: () => state.session,
+    adoptStored: () => state.syncFromStore(),
+    commit: (s) => state.commit(s),
+    end: (reason) => state.end(reason),
+    emit: (e) => state.emitter.emit(e),
+    reschedule: () => evaluate(),
+  })
+  state.onReset = () => refresher.reset()
+
+  const health_: HealthPoller<User> = new HealthPoller<User>({
+    http,
+    clock,
+    random: () => env().random(),
+    url: url(ep.health),
+    timeoutMs: o.refreshTimeout,
+    interval: o.healthInterval,
+    isVisible,
+    isAuthenticated: () => state.session !== null,
+    emit: (e) => state.emitter.emit(e),
+    share: (at, health) => state.post({ kind: 'health', at, health }),
+    incompatible: () => state.end('incompatible'),
+    refreshOrRevoke: () => (state.session ? refresher.refresh('revoked') : Promise.resolve()),
+  })
+
+  // ---- deadlines: one timer for all of them, re-checked against the wall clock on every wake
+
+  let cancelTimer: (() => void) | null = null
+  let mounted = false
+
+  /** Ends the session if a hard deadline has passed; returns whether it is still alive. */
+  function checkDeadlines(now: number): boolean {
+    const s = state.session
+    if (!s) return false
+    const reason =
+      o.absoluteTimeout !== false && now >= s.startedAt + o.absoluteTimeout
+        ? 'absolute-timeout'
+        : o.idleTimeout !== false && now >= s.lastActivity + o.idleTimeout
+          ? 'idle'
+          : // nothing left to refresh with: the session cannot outlive its access token
+            !cookieMode && !s.refreshToken && s.expiresAt !== null && now >= s.expiresAt
+            ? 'expired'
+            : null
+    if (reason) state.end(reason)
+    return reason === null
+  }
+
+  function evaluate(): void {
+    cancelTimer?.()
+    cancelTimer = null
+    const now = clock.now()
+    if (!checkDeadlines(now)) return
+    const s = state.session!
+    const next: number[] = [now + MAX_STEP_MS]
+    if (o.absoluteTimeout !== false) next.push(s.startedAt + o.absoluteTimeout)
+    if (o.idleTimeout !== false) {
+      const logoutAt = s.lastActivity + o.idleTimeout
+      const warnAt = logoutAt - o.idleWarning
+      if (now >= warnAt) state.warn(warnAt, logoutAt)
+      next.push(now >= warnAt ? logoutAt : warnAt)
+    }
+    if (!mounted) return
+    const refreshAt = refresher.dueAt(s)
+    if (refreshAt !== null && now >= refreshAt && !refresher.inFlight)
+      refresher.refresh().catch(() => {})
+    else if (refreshAt !== null && refreshAt > now) next.push(refreshAt)
+    health_.poll(now)
+    const healthAt = health_.dueAt()
+    if (healthAt !== null && healthAt > now) next.push(healthAt)
+    cancelTimer = clock.schedule(evaluate, Math.min(...next) - now)
+  }
+
+  // ---- the request gate, for the interceptors
+
+  async function authorize(): Promise<Session<User> | null> {
+    const s = state.session
+    if (!s) return null
+    if (!checkDeadlines(clock.now())) throw sessionEnded()
+    const now = clock.now()
+    const nearExpiry =
+      s.expiresAt !== null &&
+      now >= s.expiresAt - marginFor(s.issuedAt, s.expiresAt, o.refreshMargin)
+    if (!refresher.inFlight && !nearExpiry) return s
+    const stillValid = (c: Session<User> | null) =>
+      c !== null && (c.expiresAt === null || clock.now() < c.expiresAt)
+    // Backing off after a transient failure: use the token while it lasts rather than hammer.
+    if (!refresher.inFlight && refresher.failing && now < refresher.retryAt) {
+      if (stillValid(s)) return s
+      throw new SessionError(
+        'refresh_unavailable',
+        'The session could not be refreshed yet; try again shortly.',
+      )
+    }
+    try {
+      return await refresher.refresh()
+    } catch (error) {
+      if (isSessionError(error, 'refresh_unavailable') && stillValid(state.session))
+        return state.session
+      throw error
+    }
+  }
+
+  // ---- sign-in flows
+
+  function authError(error: unknown): SessionError {
+    const status = (error as { response?: { status?: number } }).response?.status
+    if (status && status >= 400 && status < 500 && status !== 408 && status !== 429)
+      return new SessionError(
+        'invalid_credentials',
+        `The server refused the credentials (HTTP ${status}).`,
+        { status },
+      )
+    return new SessionError(
+      'unavailable',
+      `The server could not be reached (${status ? `HTTP ${status}` : 'network error or timeout'}).`,
+      status ? { status } : {},
+    )
+  }
+
+  async function signIn(path: string, body: object): Promise<User | null> {
+    let data: unknown
+    try {
+      data = (await http.post(url(path), body, { [AUTH_CALL]: true, timeout: o.refreshTimeout }))
+        .data
+    } catch (error) {
+      throw authError(error)
+    }
+    const result = mapBody(data)
+    if (!result && !cookieMode)
+      throw new SessionError('unavailable', 'The sign-in response held no access token.')
+    const now = clock.now()
+    const accessToken = result?.accessToken ?? null
+    const user = (result?.user ?? (data as { user?: User } | null)?.user ?? null) as User | null
+    state.commit({
+      accessToken,
+      refreshToken: result?.refreshToken ?? null,
+      expiresAt: expiryOf(accessToken, result?.expiresIn, now),
+      issuedAt: now,
+      user,
+      startedAt: now,
+      lastActivity: now,
+      rev: Math.max(now, (state.session?.rev ?? 0) + 1),
+    })
+    health_.restart()
+    state.emitter.emit({ type: 'loggedIn', user })
+    return user
+  }
+
+  // ---- start-up: restore and verify
+
+  async function verifyRestored(): Promise<void> {
+    const claimed = await state.lock.run(async () => {
+      state.syncFromStore()
+      const s = state.session
+      if (!s || (s.verifiedAt !== undefined && clock.now() - s.verifiedAt < VERIFY_CLAIM_MS))
+        return false
+      state.commit({ ...s, verifiedAt: clock.now() }, false)
+      return true
+    })
+    if (!claimed) return
+    try {
+      const rev = state.session?.rev
+      const body = (await http.get(url(ep.verify), { timeout: o.refreshTimeout })).data as {
+        valid?: unknown
+        user?: User
+      }
+      const s = state.session
+      if (body?.valid === false && s) await refresher.refresh()
+      else if (s && body?.user !== undefined && s.rev === rev)
+        state.commit({ ...s, user: body.user, rev: s.rev + 1 })
+    } catch {
+      // a 401 went through the refresh path already; network failures never end a session
+    }
+  }
+
+  async function bootCookieSession(): Promise<void> {
+    const verify = (token: string | null) =>
+      http.get(url(ep.verify), {
+        [AUTH_CALL]: true,
+        timeout: o.refreshTimeout,
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      })
+    const now = clock.now()
+    const base = { refreshToken: null, issuedAt: now, startedAt: now, lastActivity: now, rev: now }
+    try {
+      let token: string | null = null
+      let expiresIn: number | null | undefined
+      let data = await verify(null).then(
+        (r) => r.data as { user?: User },
+        async (error) => {
+          if ((error as { response?: { status?: number } }).response?.status !== 401) throw error
+          const refreshed = mapBody(
+            (await http.post(url(ep.refresh), {}, { [AUTH_CALL]: true })).data,
+          )
+          token = refreshed?.accessToken ?? null
+          expiresIn = refreshed?.expiresIn
+          return (await verify(token)).data as { user?: User }
+        },
+      )
+      if (state.session) return
+      state.commit(
+        {
+          ...base,
+          accessToken: token,
+          expiresAt: expiryOf(token, expiresIn, now),
+          user: data?.user ?? null,
+        },
+        false,
+      )
+      health_.restart()
+      state.emitter.emit({ type: 'synced', from: 'storage' })
+    } catch {
+      if (!state.session && state.status === 'loading') state.settle(null)
+    }
+  }
+
+  // ---- mounting (reference-counted, so StrictMode's double mount costs nothing)
+
+  let refs = 0
+  let destroyed = false
+  const teardown: Array<() => void> = []
+
+  function onWake(event: Event): void {
+    if (event.type === 'visibilitychange' && !isVisible()) return evaluate()
+    // Coming back online or into view: a refresh that was backing off is retried at once.
+    if (refresher.failing) refresher.retryAt = 0
+    evaluate()
+  }
+
+  function mount(): void {
+    mounted = true
+    const e = env()
+    teardown.push(
+      installInterceptors(http, {
+        cookieMode,
+        inScope,
+        isAuthEndpoint: (u) => authPaths.has(normalizeURL(u)),
+        authorize,
+        getSession: () => state.session,
+        refresh: () => refresher.refresh(),
+      }),
+    )
+    teardown.push(state.open())
+    for (const [target, type] of [
+      [e.window, 'focus'],
+      [e.window, 'online'],
+      [e.window, 'pageshow'],
+      [e.document, 'visibilitychange'],
+    ] as const) {
+      if (!target) continue
+      target.addEventListener(type, onWake)
+      teardown.push(() => target.removeEventListener(type, onWake))
+    }
+    if (o.idleTimeout !== false) {
+      const throttle = Math.min(1_000, o.idleWarning / 10)
+      teardown.push(trackActivity(e, () => clock.now(), throttle, touch))
+    }
+    if (state.status === 'loading') {
+      if (cookieMode) void bootCookieSession()
+      else if (state.restore()) {
+        health_.restart()
+        if (o.verifyOnRestore) void verifyRestored()
+      }
+    } else state.syncFromStore()
+    evaluate()
+  }
+
+  function unmount(): void {
+    mounted = false
+    cancelTimer?.()
+    cancelTimer = null
+    for (const undo of teardown.splice(0).reverse()) undo()
+  }
+
+  function touch(): void {
+    if (!state.session || !checkDeadlines(clock.now())) return
+    state.noteActivity(clock.now(), true)
+  }
+
+  return {
+    http,
+    getSnapshot: state.snapshot.get,
+    subscribe: state.snapshot.subscribe,
+    on: (type, handler) => state.emitter.on(type, handler),
+    login: (credentials) => signIn(ep.login, credentials),
+    register: (details) => signIn(ep.register, details),
+    async logout() {
+      const s = state.session
+      state.end('logout')
+      if (!s) return
+      await http
+        .post(url(ep.logout), undefined, {
+          [AUTH_CALL]: true,
+          timeout: o.refreshTimeout,
+          headers: s.accessToken ? { Authorization: `Bearer ${s.accessToken}` } : {},
+        })
+        .catch(() => {})
+    },
+    async refresh() {
+      if (!state.session)
+        throw new SessionError('session_expired', 'There is no session to refresh.')
+      await refresher.refresh()
+    },
+    checkHealth: () => health_.check(),
+    touch,
+    start() {
+      if (destroyed) return () => {}
+      if (++refs === 1) mount()
+      let stopped = false
+      return () => {
+        if (stopped) return
+        stopped = true
+        if (--refs === 0) unmount()
+      }
+    },
+    destroy() {
+      destroyed = true
+      refs = 0
+      if (mounted) unmount()
+      state.dispose()
+    },
+  }
+}

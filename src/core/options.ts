@@ -1,0 +1,195 @@
+import type { AxiosInstance } from 'axios'
+import { systemClock, type Clock } from './clock.js'
+import { SessionError } from './errors.js'
+import type { AuthResult, StorageLike } from './types.js'
+
+/** Paths of the backend contract, relative to `baseURL`. */
+export interface Endpoints {
+  /** @default '/api/auth/login' */
+  login: string
+  /** @default '/api/auth/register' */
+  register: string
+  /** @default '/api/auth/refresh' */
+  refresh: string
+  /** @default '/api/auth/verify' */
+  verify: string
+  /** @default '/api/auth/profile' */
+  profile: string
+  /** @default '/api/auth/token-health' */
+  health: string
+  /** @default '/api/auth/logout' */
+  logout: string
+}
+
+/** The default endpoint paths of the backend contract. */
+export const defaultEndpoints: Readonly<Endpoints> = Object.freeze({
+  login: '/api/auth/login',
+  register: '/api/auth/register',
+  refresh: '/api/auth/refresh',
+  verify: '/api/auth/verify',
+  profile: '/api/auth/profile',
+  health: '/api/auth/token-health',
+  logout: '/api/auth/logout',
+})
+
+/** A `BroadcastChannel`-like object: what the cross-tab sync needs of one. */
+export interface ChannelLike {
+  postMessage(message: unknown): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  close(): void
+}
+
+/** The part of the Web Locks API the refresh lock uses. */
+export interface LocksLike {
+  request<T>(
+    name: string,
+    options: { signal?: AbortSignal },
+    callback: () => Promise<T>,
+  ): Promise<T>
+}
+
+/**
+ * The browser globals session-keeper touches, injectable for tests and for non-DOM runtimes.
+ * Each one left out is looked up on first use by `start()`, never at import time.
+ */
+export interface Environment {
+  /** Target of `focus`, `online`, `pageshow`, `storage` and activity events. @default globalThis.window */
+  window: EventTarget | null
+  /** Source of `visibilityState`; none means "always visible". @default globalThis.document */
+  document: (EventTarget & { visibilityState?: string }) | null
+  /** Opens the cross-tab channel. @default BroadcastChannel when present */
+  openChannel: ((name: string) => ChannelLike) | null
+  /** Web Locks. @default navigator.locks when present */
+  locks: LocksLike | null
+  /** Source of jitter. @default Math.random */
+  random: () => number
+}
+
+/** Options of {@link createSessionKeeper}. All durations are milliseconds. */
+export interface SessionKeeperOptions<User = unknown> {
+  /** API origin plus optional path prefix; tokens and cookies go only under it. @default '' (same origin) */
+  baseURL?: string
+  /** Partial override of the endpoint paths. @default {@link defaultEndpoints} */
+  endpoints?: Partial<Endpoints>
+  /**
+   * `'token'`: bearer tokens, refresh token kept in the encrypted store. `'cookie'`: the server
+   * keeps tokens in httpOnly cookies; requests go `withCredentials`, nothing token-bearing is persisted.
+   * @default 'token'
+   */
+  credentials?: 'token' | 'cookie'
+  /** Key material for the encrypted store (at least 16 characters of high entropy). Required with persistent storage in token mode. */
+  secret?: string
+  /** Where the session is kept. A web storage that throws or is missing falls back to memory. @default 'local' */
+  storage?: 'local' | 'session' | 'memory' | StorageLike
+  /** The storage slot name, bound into the MAC. @default 'session-keeper' */
+  storageKey?: string
+  /** Refresh this long before the access token expires (at most half its lifetime). @default 60_000 */
+  refreshMargin?: number
+  /** Token-health poll period, or `false` for none. @default 300_000 */
+  healthInterval?: number | false
+  /** Log out after this long without activity in any tab, or `false`. @default 1_800_000 */
+  idleTimeout?: number | false
+  /** Warn this long before the idle logout. @default 60_000 */
+  idleWarning?: number
+  /** No session outlives this since login, or `false`. @default 28_800_000 */
+  absoluteTimeout?: number | false
+  /** Share login, logout, tokens and activity between tabs. @default true */
+  crossTab?: boolean
+  /** An axios instance to install the interceptors on. @default a new instance with `baseURL` */
+  http?: AxiosInstance
+  /** Reads tokens and user from an auth response body; return `null` when it holds none. @default reads the common field names */
+  mapAuthResponse?: (body: unknown) => AuthResult<User> | null
+  /** Timeout of one refresh call. @default 10_000 */
+  refreshTimeout?: number
+  /** How long to wait for another tab's refresh lock before taking over. @default 5_000 */
+  lockTimeout?: number
+  /** Confirm a restored session with one background `verify` call. @default true */
+  verifyOnRestore?: boolean
+  /** The time source. @default {@link systemClock} */
+  clock?: Clock
+  /** Browser globals, for tests and non-DOM runtimes. @default resolved from `globalThis` at `start()` */
+  environment?: Partial<Environment>
+}
+
+/** Options with every default applied. */
+export interface ResolvedOptions<User> extends Required<
+  Omit<
+    SessionKeeperOptions<User>,
+    'secret' | 'http' | 'endpoints' | 'environment' | 'mapAuthResponse'
+  >
+> {
+  secret: string | undefined
+  endpoints: Endpoints
+  environment: Partial<Environment>
+  mapAuthResponse: ((body: unknown) => AuthResult<User> | null) | undefined
+}
+
+const fail = (message: string): never => {
+  throw new SessionError('config', `session-keeper: ${message}`)
+}
+
+function duration(name: string, value: unknown, allowFalse: boolean): void {
+  if (allowFalse && value === false) return
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    fail(`${name} must be a positive number of milliseconds${allowFalse ? ' or false' : ''}`)
+}
+
+/** Applies defaults and validates; throws `SessionError` code `config` on anything unusable. */
+export function resolveOptions<User>(options: SessionKeeperOptions<User>): ResolvedOptions<User> {
+  if (options === null || typeof options !== 'object') fail('options must be an object')
+  const o: ResolvedOptions<User> = {
+    baseURL: '',
+    credentials: 'token',
+    storage: 'local',
+    storageKey: 'session-keeper',
+    refreshMargin: 60_000,
+    healthInterval: 300_000,
+    idleTimeout: 1_800_000,
+    idleWarning: 60_000,
+    absoluteTimeout: 28_800_000,
+    crossTab: true,
+    refreshTimeout: 10_000,
+    lockTimeout: 5_000,
+    verifyOnRestore: true,
+    clock: systemClock,
+    ...stripUndefined(options),
+    secret: options.secret,
+    endpoints: { ...defaultEndpoints, ...stripUndefined(options.endpoints ?? {}) },
+    environment: options.environment ?? {},
+    mapAuthResponse: options.mapAuthResponse,
+  }
+  if (typeof o.baseURL !== 'string') fail('baseURL must be a string')
+  if (o.credentials !== 'token' && o.credentials !== 'cookie')
+    fail(`credentials must be 'token' or 'cookie'`)
+  if (typeof o.storageKey !== 'string' || o.storageKey === '')
+    fail('storageKey must be a non-empty string')
+  const s = o.storage
+  const custom = typeof s === 'object' && s !== null
+  if (
+    custom &&
+    !['getItem', 'setItem', 'removeItem'].every((m) => typeof (s as never)[m] === 'function')
+  )
+    fail('storage must have getItem, setItem and removeItem')
+  if (!custom && s !== 'local' && s !== 'session' && s !== 'memory')
+    fail(`storage must be 'local', 'session', 'memory' or a Storage-like object`)
+  for (const k of ['refreshMargin', 'idleWarning', 'refreshTimeout', 'lockTimeout'] as const)
+    duration(k, o[k], false)
+  for (const k of ['healthInterval', 'idleTimeout', 'absoluteTimeout'] as const)
+    duration(k, o[k], true)
+  if (o.idleTimeout !== false && o.idleWarning >= o.idleTimeout)
+    fail('idleWarning must be shorter than idleTimeout')
+  if (o.secret !== undefined && (typeof o.secret !== 'string' || o.secret.length < 16))
+    fail('secret must be a high-entropy string of at least 16 characters')
+  if (o.credentials === 'token' && s !== 'memory' && o.secret === undefined)
+    fail(
+      `a secret is required to encrypt the session in persistent storage (or use storage: 'memory')`,
+    )
+  for (const [name, path] of Object.entries(o.endpoints))
+    if (typeof path !== 'string') fail(`endpoints.${name} must be a string`)
+  return o
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

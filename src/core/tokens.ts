@@ -1,0 +1,103 @@
+import type { AuthResult } from './types.js'
+
+/**
+ * The session as kept in memory and (encrypted) in storage. Internal: the app sees a
+ * {@link SessionSnapshot}, never this.
+ */
+export interface Session<User = unknown> {
+  /** `null` in cookie mode when the server sends no access token. */
+  accessToken: string | null
+  refreshToken: string | null
+  /** Access-token expiry on the client clock, or `null` when unknown (opaque tokens). */
+  expiresAt: number | null
+  /** When the current access token was received (client clock). */
+  issuedAt: number
+  user: User | null
+  /** Login time: `absoluteTimeout` counts from here, across reloads and refreshes. */
+  startedAt: number
+  /** Last user activity seen in any tab. */
+  lastActivity: number
+  /** Bumped on every change of tokens or user, so tabs can tell new from old. */
+  rev: number
+  /** When a tab last claimed the restore-time `verify` call (one per browser). */
+  verifiedAt?: number
+}
+
+/** Decodes a JWT's payload (unpadded base64url, UTF-8). Anything else is opaque: `null`. */
+export function decodeJwt(token: string): Record<string, unknown> | null {
+  const parts = token.split('.')
+  if (parts.length !== 3 || !parts[1]) return null
+  try {
+    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/')
+    const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
+    const payload: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : null
+  } catch {
+    return null
+  }
+}
+
+const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
+
+function seconds(v: unknown): number | null {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null
+}
+
+/**
+ * The default `mapAuthResponse`: reads `access_token`/`accessToken`/`token`,
+ * `refresh_token`/`refreshToken`, `expires_in`/`expiresIn` (seconds, number or numeric string)
+ * and `user`. Returns `null` when the body holds no access token.
+ */
+export function defaultMapAuthResponse<User = unknown>(body: unknown): AuthResult<User> | null {
+  if (body === null || typeof body !== 'object') return null
+  const b = body as Record<string, unknown>
+  const accessToken = [b.access_token, b.accessToken, b.token].find(nonEmptyString)
+  if (!accessToken) return null
+  const refreshToken = [b.refresh_token, b.refreshToken].find(nonEmptyString) ?? null
+  const expiresIn = seconds(b.expires_in ?? b.expiresIn)
+  const user = b.user === undefined ? undefined : (b.user as User | null)
+  return { accessToken, refreshToken, expiresIn, ...(user === undefined ? {} : { user }) }
+}
+
+/**
+ * When the token expires on the client clock. `expires_in` counts from receipt, so a client
+ * clock that is hours off changes nothing. A JWT's `exp - iat` is used the same way; a bare `exp`
+ * is trusted only when it lies in the future (otherwise a fast client clock would refresh in a loop).
+ */
+export function expiryOf(
+  accessToken: string | null,
+  expiresIn: number | null | undefined,
+  receivedAt: number,
+): number | null {
+  const lifetime = seconds(expiresIn)
+  if (lifetime !== null) return receivedAt + lifetime * 1000
+  const claims = accessToken ? decodeJwt(accessToken) : null
+  const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp : null
+  if (exp === null) return null
+  const iat = typeof claims?.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : null
+  if (iat !== null && exp > iat) return receivedAt + (exp - iat) * 1000
+  return exp * 1000 > receivedAt ? exp * 1000 : null
+}
+
+/** True when `value` has the shape of a {@link Session} (used on decrypted storage). */
+export function isSession(value: unknown, needsAccessToken: boolean): value is Session {
+  if (value === null || typeof value !== 'object') return false
+  const s = value as Record<string, unknown>
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v)
+  return (
+    (needsAccessToken
+      ? nonEmptyString(s.accessToken)
+      : s.accessToken === null || nonEmptyString(s.accessToken)) &&
+    (s.refreshToken === null || nonEmptyString(s.refreshToken)) &&
+    (s.expiresAt === null || finite(s.expiresAt)) &&
+    finite(s.issuedAt) &&
+    finite(s.startedAt) &&
+    finite(s.lastActivity) &&
+    finite(s.rev) &&
+    'user' in s
+  )
+}

@@ -1,0 +1,87 @@
+import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios'
+import { SessionError } from '../core/errors.js'
+import type { Session } from '../core/tokens.js'
+import { AUTH_CALL, fullURL } from './scope.js'
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /**
+     * session-keeper: send this request as it is, with no bearer token, no wait for a refresh
+     * and no retry on 401.
+     * @default false
+     */
+    skipAuth?: boolean
+    /** @internal session-keeper's own auth-endpoint call (no gate, no retry). */
+    __sessionKeeperAuthCall?: boolean
+  }
+}
+
+/** Per-request bookkeeping, kept on the config because axios copies it into the retry. */
+const META = '__sessionKeeper'
+interface Meta {
+  /** The session revision whose credentials this request carried. */
+  rev: number | null
+  retried: boolean
+}
+type Config = InternalAxiosRequestConfig & { [META]?: Meta; [AUTH_CALL]?: boolean }
+
+/** What the interceptors need from the keeper. */
+export interface InterceptorHost<User> {
+  cookieMode: boolean
+  inScope(url: string): boolean
+  isAuthEndpoint(url: string): boolean
+  /** Waits until the session's credentials are usable; `null` when there is no session. */
+  authorize(): Promise<Session<User> | null>
+  getSession(): Session<User> | null
+  refresh(): Promise<Session<User>>
+}
+
+/**
+ * Installs the request gate and the 401 retry. Returns a function that ejects both.
+ * Requests outside the API base are never touched: no header, no credentials, no retry.
+ */
+export function installInterceptors<User>(
+  http: AxiosInstance,
+  host: InterceptorHost<User>,
+): () => void {
+  const classify = (config: Config) => {
+    const url = fullURL(config.baseURL, config.url)
+    if (config.skipAuth || !host.inScope(url)) return 'outside'
+    return config[AUTH_CALL] || host.isAuthEndpoint(url) ? 'auth' : 'api'
+  }
+
+  const request = http.interceptors.request.use(async (config: Config) => {
+    const kind = classify(config)
+    if (kind === 'outside') return config
+    if (host.cookieMode) config.withCredentials = true
+    if (kind === 'auth') return config
+    const session = await host.authorize()
+    config[META] = { rev: session?.rev ?? null, retried: config[META]?.retried ?? false }
+    if (session?.accessToken) config.headers.set('Authorization', `Bearer ${session.accessToken}`)
+    return config
+  })
+
+  const response = http.interceptors.response.use(undefined, async (error: AxiosError) => {
+    const config = error.config as Config | undefined
+    if (error.response?.status !== 401 || !config || classify(config) !== 'api') throw error
+    const meta = config[META]
+    const session = host.getSession()
+    // No second attempt, and nothing to refresh without a session: the caller gets the 401.
+    if (!meta || meta.retried || !session) throw error
+    meta.retried = true
+    // A 401 for credentials that have since been replaced (another request or tab refreshed)
+    // is retried with the new ones, without refreshing again.
+    if (meta.rev === session.rev) await host.refresh()
+    config.headers.delete('Authorization')
+    return http.request(config)
+  })
+
+  return () => {
+    http.interceptors.request.eject(request)
+    http.interceptors.response.eject(response)
+  }
+}
+
+/** Thrown to a request that needed the session after it ended. */
+export const sessionEnded = () =>
+  new SessionError('session_expired', 'The session has ended; sign in again.')

@@ -1,0 +1,23 @@
+export { createSessionKeeper, type SessionKeeper } from './core/keeper.js'
+export { SessionError, isSessionError, type SessionErrorCode } from './core/errors.js'
+export { systemClock, type Clock } from './core/clock.js'
+export { defaultEndpoints } from './core/options.js'
+export type {
+  ChannelLike,
+  Endpoints,
+  Environment,
+  LocksLike,
+  SessionKeeperOptions,
+} from './core/options.js'
+export { decodeJwt, defaultMapAuthResponse } from './core/tokens.js'
+export type {
+  AuthResult,
+  EndReason,
+  SessionEvent,
+  SessionEventOf,
+  SessionEventType,
+  SessionSnapshot,
+  StorageErrorReason,
+  StorageLike,
+  TokenHealth,
+} from './core/types.js'

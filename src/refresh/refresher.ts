@@ -1,0 +1,170 @@
+import type { AxiosInstance } from 'axios'
+import { SessionError } from '../core/errors.js'
+import type { Clock } from '../core/clock.js'
+import { expiryOf, type Session } from '../core/tokens.js'
+import type { AuthResult, EndReason, SessionEvent } from '../core/types.js'
+import { AUTH_CALL } from '../http/scope.js'
+import type { RefreshLock } from '../sync/lock.js'
+import { backoffDelay, marginFor } from './backoff.js'
+
+/** What the refresher needs from the keeper. */
+export interface RefresherHost<User> {
+  http: AxiosInstance
+  clock: Clock
+  random: () => number
+  lock: RefreshLock
+  url: string
+  cookieMode: boolean
+  timeoutMs: number
+  refreshMargin: number
+  map: (body: unknown) => AuthResult<User> | null
+  getSession(): Session<User> | null
+  /** Re-reads the shared store; returns the stored session when another tab changed it. */
+  adoptStored(): Session<User> | null
+  commit(session: Session<User>): void
+  end(reason: EndReason): void
+  emit(event: SessionEvent<User>): void
+  /** Something changed that may move a deadline. */
+  reschedule(): void
+}
+
+/** Failure classes: only a refusal by the server ends a session. */
+export function isRejection(error: unknown): boolean {
+  const status = (error as { response?: { status?: number } } | null)?.response?.status
+  return status === 400 || status === 401 || status === 403
+}
+
+/**
+ * Single-flight refresh with failure classification and backoff. One promise per tab; the lock
+ * makes it one call per browser, and the re-read under the lock adopts another tab's result.
+ */
+export class Refresher<User> {
+  private inflight: Promise<Session<User>> | null = null
+  private failures = 0
+  /** No automatic attempt before this moment (backoff). */
+  retryAt = 0
+
+  constructor(private readonly host: RefresherHost<User>) {}
+
+  get inFlight(): boolean {
+    return this.inflight !== null
+  }
+
+  get failing(): boolean {
+    return this.failures > 0
+  }
+
+  /** When the next automatic refresh is due for `session`, or `null` for never (opaque token). */
+  dueAt(session: Session<User>): number | null {
+    if (this.failures > 0) return this.retryAt
+    if (session.expiresAt === null) return null
+    return (
+      session.expiresAt - marginFor(session.issuedAt, session.expiresAt, this.host.refreshMargin)
+    )
+  }
+
+  /** Forget backoff (a new session, or the network came back). */
+  reset(): void {
+    this.failures = 0
+    this.retryAt = 0
+  }
+
+  /**
+   * Refreshes once however many callers ask. Resolves with the new session; rejects with
+   * `session_expired` when the server refused (the session has ended) or `refresh_unavailable`.
+   */
+  refresh(onReject: EndReason = 'refresh-rejected'): Promise<Session<User>> {
+    this.inflight ??= this.run(onReject).finally(() => {
+      this.inflight = null
+    })
+    return this.inflight
+  }
+
+  private async run(onReject: EndReason): Promise<Session<User>> {
+    const { host } = this
+    const started = host.getSession()
+    if (!started) throw new SessionError('session_expired', 'There is no session to refresh.')
+    return host.lock.run(async () => {
+      const adopted = host.adoptStored()
+      if (adopted && adopted.rev > started.rev) return this.succeeded(adopted, false)
+      const current = host.getSession()
+      if (!current) throw new SessionError('session_expired', 'The session ended during refresh.')
+      let body: unknown
+      try {
+        const response = await host.http.post(
+          host.url,
+          host.cookieMode ? {} : { refresh_token: current.refreshToken },
+          { timeout: host.timeoutMs, [AUTH_CALL]: true },
+        )
+        body = response.data
+      } catch (error) {
+        return isRejection(error) ? this.rejected(onReject, current) : this.transient(error)
+      }
+      const result = safeMap(host.map, body)
+      if (!result && !host.cookieMode) return this.transient(null)
+      // A logout or another tab's change while we waited wins over this result.
+      if (host.getSession()?.rev !== current.rev) {
+        const now = host.getSession()
+        if (now) return now
+        throw new SessionError('session_expired', 'The session ended during refresh.')
+      }
+      const receivedAt = host.clock.now()
+      const accessToken = result?.accessToken ?? null
+      const next: Session<User> = {
+        ...current,
+        accessToken,
+        refreshToken: result?.refreshToken ?? current.refreshToken,
+        expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt),
+        issuedAt: receivedAt,
+        user: result?.user ?? current.user,
+        rev: current.rev + 1,
+      }
+      // Stored (rotated refresh token included) before the lock is released or anyone uses it.
+      host.commit(next)
+      return this.succeeded(next, true)
+    })
+  }
+
+  private succeeded(session: Session<User>, emit: boolean): Session<User> {
+    this.reset()
+    if (emit) this.host.emit({ type: 'refreshed', expiresAt: session.expiresAt })
+    this.host.reschedule()
+    return session
+  }
+
+  private rejected(reason: EndReason, current: Session<User>): never {
+    const error = new SessionError('session_expired', 'The server refused to refresh the session.')
+    if (this.host.getSession()?.rev === current.rev) {
+      this.reset()
+      this.host.emit({ type: 'refreshFailed', error, retryInMs: null })
+      this.host.end(reason)
+    }
+    throw error
+  }
+
+  private transient(cause: unknown): never {
+    this.failures += 1
+    const delay = backoffDelay(this.failures, this.host.random)
+    this.retryAt = this.host.clock.now() + delay
+    const status = (cause as { response?: { status?: number } } | null)?.response?.status
+    const error = new SessionError(
+      'refresh_unavailable',
+      cause === null
+        ? 'The refresh response held no access token; will retry.'
+        : `Refresh failed (${status ? `HTTP ${status}` : 'network error or timeout'}); will retry.`,
+      status ? { status } : {},
+    )
+    this.host.emit({ type: 'refreshFailed', error, retryInMs: delay })
+    this.host.reschedule()
+    throw error
+  }
+}
+
+function safeMap<User>(map: (b: unknown) => AuthResult<User> | null, body: unknown) {
+  try {
+    const r = map(body)
+    return r && typeof r.accessToken === 'string' && r.accessToken !== '' ? r : null
+  } catch {
+    return null
+  }
+}

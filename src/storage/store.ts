@@ -1,0 +1,120 @@
+import { isSession, type Session } from '../core/tokens.js'
+import type { StorageErrorReason, StorageLike } from '../core/types.js'
+import type { Codec } from './envelope.js'
+
+/** What reading the slot found. */
+export type ReadResult<User> =
+  | { ok: true; session: Session<User> | null; raw: string | null }
+  | { ok: false; reason: StorageErrorReason }
+
+/** A storage backed only by this page's memory: the fallback, and `storage: 'memory'`. */
+export class MemoryStorage implements StorageLike {
+  private readonly items = new Map<string, string>()
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null
+  }
+  setItem(key: string, value: string): void {
+    this.items.set(key, String(value))
+  }
+  removeItem(key: string): void {
+    this.items.delete(key)
+  }
+}
+
+/** `QuotaExceededError` (and Firefox's old name) is `quota`; anything else thrown is `unavailable`. */
+export function classifyWriteError(error: unknown): StorageErrorReason {
+  const name = (error as { name?: unknown } | null)?.name
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED'
+    ? 'quota'
+    : 'unavailable'
+}
+
+/**
+ * Resolves the `storage` option to a working storage, probing web storage once: private modes and
+ * sandboxed iframes throw on access, and some throw only on the first write.
+ */
+export function resolveStorage(
+  option: 'local' | 'session' | 'memory' | StorageLike,
+  key: string,
+): { storage: StorageLike; fellBack: boolean } {
+  if (option === 'memory') return { storage: new MemoryStorage(), fellBack: false }
+  try {
+    const storage =
+      typeof option === 'object'
+        ? option
+        : (globalThis as { localStorage?: StorageLike; sessionStorage?: StorageLike })[
+            option === 'local' ? 'localStorage' : 'sessionStorage'
+          ]
+    if (!storage) throw new Error('missing')
+    const probe = `${key}:probe`
+    storage.setItem(probe, '1')
+    storage.removeItem(probe)
+    return { storage, fellBack: false }
+  } catch {
+    return { storage: new MemoryStorage(), fellBack: true }
+  }
+}
+
+/**
+ * The session slot: serialises, seals and validates. It holds no copy of the session; the keeper
+ * keeps the plain session in memory and decrypts only at start and on a cross-tab change.
+ */
+export class SessionStore<User> {
+  constructor(
+    private storage: StorageLike,
+    readonly key: string,
+    private readonly codec: Codec,
+    private readonly needsAccessToken: boolean,
+  ) {}
+
+  /** Reads and opens the slot. Never throws; anything unusable comes back as a reason. */
+  read(): ReadResult<User> {
+    let raw: string | null
+    try {
+      raw = this.storage.getItem(this.key)
+    } catch {
+      return { ok: false, reason: 'unavailable' }
+    }
+    if (raw === null) return { ok: true, session: null, raw }
+    const opened = this.codec.open(raw)
+    if (!opened.ok) return opened
+    let value: unknown
+    try {
+      value = JSON.parse(opened.plaintext)
+    } catch {
+      return { ok: false, reason: 'corrupt' }
+    }
+    return isSession(value, this.needsAccessToken)
+      ? { ok: true, session: value as Session<User>, raw }
+      : { ok: false, reason: 'corrupt' }
+  }
+
+  /** Seals and writes; returns the failure reason, or `null` when written. */
+  write(session: Session<User>): StorageErrorReason | null {
+    try {
+      this.storage.setItem(this.key, this.codec.seal(JSON.stringify(session)))
+      return null
+    } catch (error) {
+      return classifyWriteError(error)
+    }
+  }
+
+  /** Removes the slot; a storage that throws here is reported, and the memory copy is gone anyway. */
+  clear(): StorageErrorReason | null {
+    try {
+      this.storage.removeItem(this.key)
+      return null
+    } catch {
+      return 'unavailable'
+    }
+  }
+
+  /** The raw sealed value, for telling whether another tab changed it. */
+  peek(): string | null {
+    try {
+      return this.storage.getItem(this.key)
+    } catch {
+      return null
+    }
+  }
+}

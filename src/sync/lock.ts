@@ -1,0 +1,106 @@
+import type { Clock } from '../core/clock.js'
+import type { LocksLike } from '../core/options.js'
+import type { StorageLike } from '../core/types.js'
+
+/** Runs work while holding the browser-wide refresh lock. */
+export interface RefreshLock {
+  /** Runs `fn` under the lock; if it cannot be had within the timeout, runs `fn` anyway. */
+  run<T>(fn: () => Promise<T>): Promise<T>
+}
+
+/** No other tabs to coordinate with (`crossTab: false`, or memory storage). */
+export const noLock: RefreshLock = { run: (fn) => fn() }
+
+/**
+ * Web Locks: the browser releases the lock when its holder's tab dies, so the timeout only
+ * guards against a holder that hangs. The timeout uses the injected clock, not AbortSignal.timeout,
+ * so fake timers control it.
+ */
+export function webLock(
+  locks: LocksLike,
+  name: string,
+  clock: Clock,
+  timeoutMs: number,
+): RefreshLock {
+  return {
+    async run(fn) {
+      const controller = new AbortController()
+      const cancel = clock.schedule(() => controller.abort(), timeoutMs)
+      let entered = false
+      try {
+        return await locks.request(name, { signal: controller.signal }, () => {
+          entered = true
+          cancel()
+          return fn()
+        })
+      } catch (error) {
+        if (entered) throw error
+        // Timed out waiting: the caller re-reads storage first, so taking over is safe.
+        return fn()
+      } finally {
+        cancel()
+      }
+    },
+  }
+}
+
+interface Lease {
+  owner: string
+  until: number
+}
+
+function readLease(storage: StorageLike, key: string): Lease | null {
+  try {
+    const v = JSON.parse(storage.getItem(key) ?? 'null') as Lease | null
+    return v && typeof v.owner === 'string' && typeof v.until === 'number' ? v : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Fallback lock: a lease in the shared storage with an expiry, polled. Web storage is not atomic
+ * across processes, so this narrows the race rather than closing it; the refresh endpoint's reuse
+ * grace window (see README, server guidance) covers what is left.
+ */
+export function leaseLock(
+  storage: StorageLike,
+  key: string,
+  owner: string,
+  clock: Clock,
+  timeoutMs: number,
+  leaseMs: number,
+  pollMs = 50,
+): RefreshLock {
+  const tryAcquire = (): boolean => {
+    const now = clock.now()
+    const lease = readLease(storage, key)
+    if (lease && lease.owner !== owner && lease.until > now) return false
+    try {
+      storage.setItem(key, JSON.stringify({ owner, until: now + leaseMs }))
+    } catch {
+      return true // no shared storage to coordinate through: go ahead
+    }
+    return readLease(storage, key)?.owner === owner
+  }
+  const release = () => {
+    try {
+      if (readLease(storage, key)?.owner === owner) storage.removeItem(key)
+    } catch {
+      // nothing to release
+    }
+  }
+  return {
+    async run(fn) {
+      const deadline = clock.now() + timeoutMs
+      while (!tryAcquire() && clock.now() < deadline) {
+        await new Promise<void>((resolve) => clock.schedule(resolve, pollMs))
+      }
+      try {
+        return await fn()
+      } finally {
+        release()
+      }
+    },
+  }
+}

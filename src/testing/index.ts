@@ -1,0 +1,7 @@
+export { createMockAuthApi, type MockAuthApi, type MockAuthApiOptions } from './mockApi.js'
+export {
+  defaultMockUsers,
+  type MockEndpoint,
+  type MockServerState,
+  type MockUser,
+} from './server.js'

@@ -1,0 +1,292 @@
+import { HttpResponse, delay, http, type HttpHandler } from 'msw'
+import { defaultEndpoints, type Endpoints } from '../core/options.js'
+import type { StorageLike } from '../core/types.js'
+import {
+  MockAuthServer,
+  defaultMockUsers,
+  initialState,
+  publicUser,
+  type MockEndpoint,
+  type MockServerState,
+  type MockUser,
+} from './server.js'
+
+/** Options of {@link createMockAuthApi}. */
+export interface MockAuthApiOptions {
+  /** Origin (+ prefix) the handlers answer under; `''` matches the page's own origin. @default '' */
+  baseURL?: string
+  /** Endpoint paths, as given to the keeper. @default the contract's paths */
+  endpoints?: Partial<Endpoints>
+  /** Path of a protected sample resource (`GET`), answered with `{ items, user, at }`. @default '/api/data' */
+  dataPath?: string
+  /** Access-token lifetime. @default 900_000 (15 min) */
+  accessTtlMs?: number
+  /** Refresh-token lifetime. @default 604_800_000 (7 days) */
+  refreshTtlMs?: number
+  /** How long a just-replaced refresh token is still accepted (rotation grace window). @default 0 */
+  reuseGraceMs?: number
+  /** Known users. @default {@link defaultMockUsers} */
+  users?: MockUser[]
+  /** `'cookie'`: the refresh token travels in an httpOnly cookie, never in a body. @default 'token' */
+  credentials?: 'token' | 'cookie'
+  /** The server's clock. @default Date.now (so fake timers move it) */
+  now?: () => number
+  /** Keep the server state here (the demo shares one "server" between tabs through localStorage). */
+  persist?: { storage: StorageLike; key: string }
+}
+
+/** A mock backend implementing session-keeper's contract, with controls to make it misbehave. */
+export interface MockAuthApi {
+  /** Pass to `setupServer(...)` (msw/node) or `setupWorker(...)` (msw/browser). */
+  handlers: HttpHandler[]
+  /** Calls per endpoint since creation or the last `resetCounts()`. */
+  readonly counts: Readonly<Record<MockEndpoint, number>>
+  /** New signing key. `keepOld: false` makes every existing token incompatible. @default keepOld true */
+  rotateSecret(options?: { keepOld?: boolean }): void
+  /** Rejects every existing refresh token (and its access tokens) from now on. */
+  revokeAll(): void
+  /** A restart that forgets its sessions, or keeps them. @default keepSessions false */
+  restart(options?: { keepSessions?: boolean }): void
+  /** Fails the next `times` calls to `endpoint` with a status or a network error. @default times 1 */
+  failNext(endpoint: MockEndpoint, failure: number | 'network', times?: number): void
+  /** Delays every answer of `endpoint` by `ms` (0 to stop). */
+  setLatency(endpoint: MockEndpoint, ms: number): void
+  /** Zeroes the call counts. */
+  resetCounts(): void
+  /** Back to a new server: users, keys, sessions, failures and counts. */
+  reset(): void
+  /**
+   * Checks the bearer token of a request the way the mock server does, so your own MSW handlers
+   * can be protected: returns the user, or `null` (answer 401 then).
+   */
+  authorize(request: Request): Omit<MockUser, 'password'> | null
+}
+
+const bearer = (request: Request) => {
+  const h = request.headers.get('authorization')
+  return h?.startsWith('Bearer ') ? h.slice(7) : null
+}
+const REFRESH_COOKIE = 'sk_refresh'
+const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  HttpResponse.json(body as Record<string, unknown>, {
+    status,
+    headers: { 'Cache-Control': 'no-store', ...headers },
+  })
+const unauthorized = (why: string) => json({ error: 'unauthorized', reason: why }, 401)
+
+/**
+ * Creates MSW handlers that implement the whole backend contract: login, register (201), refresh
+ * with refresh-token rotation and reuse detection, verify, profile, token-health, logout, plus a
+ * protected sample resource. Works under `msw/node` and `msw/browser`.
+ */
+export function createMockAuthApi(options: MockAuthApiOptions = {}): MockAuthApi {
+  const base = (options.baseURL ?? '').replace(/\/+$/, '')
+  const ep = { ...defaultEndpoints, ...options.endpoints }
+  const now = options.now ?? (() => Date.now())
+  const cookieMode = options.credentials === 'cookie'
+  const users = options.users ?? defaultMockUsers
+  const ttl = {
+    access: options.accessTtlMs ?? 900_000,
+    refresh: options.refreshTtlMs ?? 604_800_000,
+    reuseGrace: options.reuseGraceMs ?? 0,
+  }
+  const fresh = () => initialState(users, `mock-${Math.random().toString(36).slice(2)}`)
+  const server = new MockAuthServer(fresh(), now, ttl)
+  const { persist } = options
+
+  const load = () => {
+    if (!persist) return
+    try {
+      const raw = persist.storage.getItem(persist.key)
+      if (raw) server.state = JSON.parse(raw) as MockServerState
+    } catch {
+      // unreadable: keep the state in memory
+    }
+  }
+  const save = () => {
+    if (persist) persist.storage.setItem(persist.key, JSON.stringify(server.state))
+  }
+  const mutate = (fn: () => void) => {
+    load()
+    fn()
+    save()
+  }
+  load()
+  save()
+
+  const refreshCookie = (token: string) =>
+    `${REFRESH_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.round(ttl.refresh / 1000)}`
+  const clearCookie = `${REFRESH_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`
+
+  /** Counts the call, applies a queued failure or latency, then runs the handler. */
+  const route =
+    (
+      name: MockEndpoint,
+      handle: (request: Request, cookies: Record<string, string>) => Promise<Response> | Response,
+    ) =>
+    async ({ request, cookies }: { request: Request; cookies: Record<string, string> }) => {
+      load()
+      server.state.counts[name] += 1
+      const queued = server.state.failures[name]
+      const failure = queued && queued.remaining > 0 ? queued.with : null
+      if (queued && --queued.remaining <= 0) delete server.state.failures[name]
+      const latency = server.state.latency[name] ?? 0
+      save()
+      if (latency > 0) await delay(latency)
+      if (failure === 'network') return HttpResponse.error()
+      if (failure !== null) return json({ error: 'unavailable' }, failure)
+      load()
+      const response = await handle(request, cookies)
+      save()
+      return response
+    }
+
+  const tokenBody = (
+    t: { access_token: string; refresh_token: string; expires_in: number },
+    user?: MockUser,
+  ) => ({
+    access_token: t.access_token,
+    token_type: 'Bearer',
+    expires_in: t.expires_in,
+    ...(cookieMode ? {} : { refresh_token: t.refresh_token }),
+    ...(user ? { user: publicUser(user) } : {}),
+  })
+  const signedIn = (user: MockUser, status: number) => {
+    const t = server.openSession(user)
+    return json(
+      tokenBody(t, user),
+      status,
+      cookieMode ? { 'Set-Cookie': refreshCookie(t.refresh_token) } : {},
+    )
+  }
+  const readBody = async (request: Request) =>
+    ((await request.json().catch(() => null)) ?? {}) as Record<string, unknown>
+
+  const handlers: HttpHandler[] = [
+    http.post(
+      base + ep.login,
+      route('login', async (request) => {
+        const body = await readBody(request)
+        const id = body.username ?? body.email
+        const user = server.state.users.find(
+          (u) => (u.username === id || u.email === id) && u.password === body.password,
+        )
+        return user ? signedIn(user, 200) : json({ error: 'invalid_credentials' }, 401)
+      }),
+    ),
+    http.post(
+      base + ep.register,
+      route('register', async (request) => {
+        const body = await readBody(request)
+        if (
+          typeof body.username !== 'string' ||
+          typeof body.password !== 'string' ||
+          body.password.length < 4
+        )
+          return json({ error: 'invalid_request' }, 400)
+        if (server.state.users.some((u) => u.username === body.username))
+          return json({ error: 'user_exists' }, 409)
+        const user: MockUser = { ...body, username: body.username, password: body.password }
+        server.state.users.push(user)
+        return signedIn(user, 201)
+      }),
+    ),
+    http.post(
+      base + ep.refresh,
+      route('refresh', async (request, cookies) => {
+        const token = cookieMode ? cookies[REFRESH_COOKIE] : (await readBody(request)).refresh_token
+        const t = server.rotate(typeof token === 'string' ? token : null)
+        if (!t)
+          return json(
+            { error: 'invalid_grant' },
+            401,
+            cookieMode ? { 'Set-Cookie': clearCookie } : {},
+          )
+        return json(
+          tokenBody(t),
+          200,
+          cookieMode ? { 'Set-Cookie': refreshCookie(t.refresh_token) } : {},
+        )
+      }),
+    ),
+    http.get(
+      base + ep.verify,
+      route('verify', (request, cookies) => {
+        const check = server.check(bearer(request), 'access')
+        if (check.ok) return json({ valid: true, user: publicUser(check.user) })
+        // Cookie mode: a live refresh cookie is a session even before any access token exists.
+        if (cookieMode && !bearer(request)) {
+          const r = server.check(cookies[REFRESH_COOKIE], 'refresh')
+          if (r.ok) return json({ valid: true, user: publicUser(r.user) })
+        }
+        return json({ valid: false, reason: check.why }, 401)
+      }),
+    ),
+    http.get(
+      base + ep.profile,
+      route('profile', (request) => {
+        const check = server.check(bearer(request), 'access')
+        return check.ok ? json(publicUser(check.user)) : unauthorized(check.why)
+      }),
+    ),
+    http.get(
+      base + ep.health,
+      route('health', (request) => json(server.health(bearer(request)))),
+    ),
+    http.post(
+      base + ep.logout,
+      route('logout', (request, cookies) => {
+        server.endSession(bearer(request), 'access')
+        if (cookieMode) server.endSession(cookies[REFRESH_COOKIE], 'refresh')
+        return new HttpResponse(null, {
+          status: 204,
+          headers: {
+            'Clear-Site-Data': '"cookies", "storage"',
+            ...(cookieMode ? { 'Set-Cookie': clearCookie } : {}),
+          },
+        })
+      }),
+    ),
+    http.get(
+      base + (options.dataPath ?? '/api/data'),
+      route('data', (request) => {
+        const check = server.check(bearer(request), 'access')
+        if (!check.ok) return unauthorized(check.why)
+        const items = ['alpha', 'beta', 'gamma'].map((name, i) => ({ id: i + 1, name }))
+        return json({ items, user: check.user.username, at: now() })
+      }),
+    ),
+  ]
+
+  return {
+    handlers,
+    get counts() {
+      load()
+      return { ...server.state.counts }
+    },
+    rotateSecret: ({ keepOld = true } = {}) => mutate(() => server.rotateSecret(keepOld)),
+    revokeAll: () => mutate(() => server.revokeAll()),
+    restart: ({ keepSessions = false } = {}) => mutate(() => server.restart(keepSessions)),
+    failNext: (endpoint, failure, times = 1) =>
+      mutate(() => {
+        server.state.failures[endpoint] = { with: failure, remaining: times }
+      }),
+    setLatency: (endpoint, ms) =>
+      mutate(() => {
+        server.state.latency[endpoint] = ms
+      }),
+    resetCounts: () =>
+      mutate(() => {
+        for (const k of Object.keys(server.state.counts)) server.state.counts[k as MockEndpoint] = 0
+      }),
+    reset: () =>
+      mutate(() => {
+        server.state = fresh()
+      }),
+    authorize(request) {
+      load()
+      const check = server.check(bearer(request), 'access')
+      return check.ok ? publicUser(check.user) : null
+    },
+  }
+}

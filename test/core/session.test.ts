@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest'
+import { SessionError } from '../../src/index.js'
+import { API, MemoryStorage, SECRET, recordEvents, useMockApi } from '../harness.js'
+
+const { api, makeKeeper } = useMockApi()
+const ada = { username: 'ada', password: 'lovelace' }
+
+describe('login, reload, logout', () => {
+  it('restores the session in a new keeper over the same storage, with no network call', async () => {
+    const storage = new MemoryStorage()
+    const first = makeKeeper({ storage })
+    first.start()
+    const user = await first.login(ada)
+    expect(user).toMatchObject({ username: 'ada', name: 'Ada Lovelace' })
+    expect(first.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada' },
+    })
+
+    const before = { ...api().counts }
+    const reloaded = makeKeeper({ storage, verifyOnRestore: true })
+    expect(reloaded.getSnapshot().status).toBe('loading')
+    reloaded.start()
+    // authenticated the moment start() returns: nothing awaited
+    expect(reloaded.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada', name: 'Ada Lovelace' },
+    })
+    expect(api().counts.login).toBe(before.login)
+    expect(api().counts.refresh).toBe(before.refresh)
+  })
+
+  it('starts unauthenticated with no reason when nothing is stored', () => {
+    const keeper = makeKeeper()
+    keeper.start()
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+  })
+
+  it('logout clears the slot at once and tells the server', async () => {
+    const storage = new MemoryStorage()
+    const keeper = makeKeeper({ storage })
+    keeper.start()
+    const events = recordEvents(keeper)
+    await keeper.login(ada)
+    expect(storage.getItem('session-keeper')).not.toBeNull()
+    const done = keeper.logout()
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(storage.getItem('session-keeper')).toBeNull()
+    await done
+    expect(api().counts.logout).toBe(1)
+    expect(events.map((e) => e.type)).toEqual(['loggedIn', 'loggedOut'])
+    expect(events[1]).toEqual({ type: 'loggedOut', reason: 'logout' })
+  })
+
+  it.each([500, 'network'] as const)(
+    'logs out locally when the server logout fails (%s)',
+    async (failure) => {
+      const keeper = makeKeeper()
+      keeper.start()
+      await keeper.login(ada)
+      api().failNext('logout', failure)
+      await expect(keeper.logout()).resolves.toBeUndefined()
+      expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+      expect(api().counts.logout).toBe(1)
+    },
+  )
+
+  it('rejects a wrong password with invalid_credentials and keeps the state', async () => {
+    const keeper = makeKeeper()
+    keeper.start()
+    const error = await keeper.login({ username: 'ada', password: 'wrong' }).catch((e) => e)
+    expect(error).toBeInstanceOf(SessionError)
+    expect(error).toMatchObject({ code: 'invalid_credentials', status: 401 })
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+  })
+
+  it.each([503, 'network'] as const)(
+    'reports a login that met %s as unavailable',
+    async (failure) => {
+      const keeper = makeKeeper()
+      api().failNext('login', failure)
+      await expect(keeper.login(ada)).rejects.toMatchObject({
+        name: 'SessionError',
+        code: 'unavailable',
+      })
+    },
+  )
+
+  it('treats a 201 from register as success and signs in', async () => {
+    const keeper = makeKeeper()
+    keeper.start()
+    const events = recordEvents(keeper)
+    const user = await keeper.register({ username: 'linus', password: 'kernel', name: 'Linus' })
+    expect(user).toMatchObject({ username: 'linus', name: 'Linus' })
+    expect(keeper.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'linus' },
+    })
+    expect(events[0]).toMatchObject({ type: 'loggedIn', user: { username: 'linus' } })
+    const { data } = await keeper.http.get('/api/data')
+    expect(data.user).toBe('linus')
+  })
+
+  it('a refused registration is invalid_credentials with its status', async () => {
+    const keeper = makeKeeper()
+    await expect(keeper.register({ username: 'ada', password: 'whatever' })).rejects.toMatchObject({
+      code: 'invalid_credentials',
+      status: 409,
+    })
+  })
+
+  it('sends the bearer token to the API once started', async () => {
+    const keeper = makeKeeper()
+    keeper.start()
+    await keeper.login(ada)
+    const { data } = await keeper.http.get('/api/data')
+    expect(data).toMatchObject({ user: 'ada' })
+  })
+
+  it('stores no token text: the slot holds only the sealed envelope', async () => {
+    const storage = new MemoryStorage()
+    const keeper = makeKeeper({ storage })
+    let tokens: string[] = []
+    keeper.http.interceptors.response.use((r) => {
+      if (r.data?.access_token) tokens = [r.data.access_token, r.data.refresh_token]
+      return r
+    })
+    await keeper.login(ada)
+    const raw = storage.getItem('session-keeper')!
+    expect(tokens).toHaveLength(2)
+    for (const t of tokens) {
+      expect(raw).not.toContain(t)
+      for (const part of t.split('.')) expect(raw).not.toContain(part)
+    }
+    expect(raw).not.toMatch(/eyJ|ada|Lovelace/)
+    expect(raw.startsWith('sk1.')).toBe(true)
+  })
+
+  it('exposes the logged-in user only through the snapshot and events, never a token', async () => {
+    const keeper = makeKeeper()
+    keeper.start()
+    const events = recordEvents(keeper)
+    await keeper.login(ada)
+    await keeper.logout()
+    const text = JSON.stringify([keeper.getSnapshot(), events])
+    expect(text).not.toMatch(/eyJ/)
+  })
+
+  it('start() is reference-counted and destroy() ejects the interceptors', async () => {
+    const keeper = makeKeeper()
+    const count = () =>
+      (keeper.http.interceptors.request as unknown as { handlers: unknown[] }).handlers.filter(
+        Boolean,
+      ).length
+    const stop1 = keeper.start()
+    const stop2 = keeper.start()
+    expect(count()).toBe(1)
+    stop1()
+    stop1()
+    expect(count()).toBe(1)
+    stop2()
+    expect(count()).toBe(0)
+    keeper.start()
+    keeper.destroy()
+    expect(count()).toBe(0)
+  })
+
+  it('uses an axios instance handed in', async () => {
+    const axios = (await import('axios')).default
+    const http = axios.create({ baseURL: API })
+    const keeper = makeKeeper({ http })
+    expect(keeper.http).toBe(http)
+    keeper.start()
+    await keeper.login(ada)
+    expect((await http.get('/api/data')).data.user).toBe('ada')
+  })
+
+  it('a second secret cannot read the first one’s session', async () => {
+    const storage = new MemoryStorage()
+    await makeKeeper({ storage }).login(ada)
+    const other = makeKeeper({ storage, secret: SECRET + '-other' })
+    const events = recordEvents(other)
+    other.start()
+    expect(other.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'tampered' })
+    expect(events).toEqual([{ type: 'storageError', reason: 'tampered' }])
+  })
+})

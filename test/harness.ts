@@ -1,0 +1,74 @@
+// The one mock API every core test uses, plus helpers to make keepers ("tabs") against it.
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, vi } from 'vitest'
+import { createSessionKeeper, type SessionKeeper, type SessionKeeperOptions } from '../src/index.js'
+import { MemoryStorage } from '../src/storage/store.js'
+import { createMockAuthApi, type MockAuthApiOptions } from '../src/testing/index.js'
+
+export const API = 'http://api.test'
+export const SECRET = 'test-secret-0123456789abcdef'
+
+export interface User {
+  username: string
+  name?: string
+  role?: string
+}
+
+/**
+ * Starts one MSW server for the file with a fresh mock API before each test; `api()` returns it.
+ * Every keeper made with `makeKeeper` is destroyed after each test.
+ */
+export function useMockApi(options: MockAuthApiOptions = {}) {
+  let current = createMockAuthApi({ baseURL: API, ...options })
+  const server = setupServer()
+  const keepers: SessionKeeper<User>[] = []
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  afterEach(() => {
+    for (const k of keepers.splice(0)) k.destroy()
+    server.resetHandlers()
+    vi.useRealTimers()
+    current = createMockAuthApi({ baseURL: API, ...options })
+    server.use(...current.handlers)
+  })
+  afterAll(() => server.close())
+  server.use(...current.handlers)
+  return {
+    server,
+    api: () => current,
+    /** Makes (and later destroys) a keeper against the mock API. Not started. */
+    makeKeeper(opts: SessionKeeperOptions<User> = {}): SessionKeeper<User> {
+      const keeper = createSessionKeeper<User>({
+        baseURL: API,
+        secret: SECRET,
+        storage: new MemoryStorage(),
+        crossTab: false,
+        healthInterval: false,
+        verifyOnRestore: false,
+        environment: { window: null, document: null, openChannel: null, locks: null },
+        ...opts,
+      })
+      keepers.push(keeper)
+      return keeper
+    },
+  }
+}
+
+/** Collects every event of a keeper, in order. */
+export function recordEvents(keeper: SessionKeeper<User>) {
+  const events: Array<{ type: string; [k: string]: unknown }> = []
+  for (const type of [
+    'loggedIn',
+    'loggedOut',
+    'refreshed',
+    'refreshFailed',
+    'healthChecked',
+    'idleWarning',
+    'active',
+    'storageError',
+    'synced',
+  ] as const)
+    keeper.on(type, (e) => events.push(e as never))
+  return events
+}
+
+export { MemoryStorage }
