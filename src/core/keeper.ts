@@ -22,6 +22,14 @@ import type {
 export interface SessionKeeper<User = unknown> {
   /** The axios instance with the interceptors attached (while started). */
   readonly http: AxiosInstance
+  /** The timing options in force (after defaults), e.g. to show countdowns. */
+  readonly timing: Readonly<{
+    refreshMargin: number
+    idleTimeout: number | false
+    idleWarning: number
+    absoluteTimeout: number | false
+    healthInterval: number | false
+  }>
   /** The current snapshot; the same object until something changes. */
   getSnapshot(): SessionSnapshot<User>
   /** Calls `listener` after each snapshot change; returns the unsubscribe function. */
@@ -383,6 +391,13 @@ export function createSessionKeeper<User = unknown>(
 
   return {
     http,
+    timing: Object.freeze({
+      refreshMargin: o.refreshMargin,
+      idleTimeout: o.idleTimeout,
+      idleWarning: o.idleWarning,
+      absoluteTimeout: o.absoluteTimeout,
+      healthInterval: o.healthInterval,
+    }),
     getSnapshot: state.snapshot.get,
     subscribe: state.snapshot.subscribe,
     on: (type, handler) => state.emitter.on(type, handler),

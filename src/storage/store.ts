@@ -31,7 +31,7 @@ export function classifyWriteError(error: unknown): StorageErrorReason {
 
 /**
  * Resolves the `storage` option to a working storage, probing web storage once: private modes and
- * sandboxed iframes throw on access, and some throw only on the first write.
+ * sandboxed iframes throw on access.
  */
 export function resolveStorage(
   option: 'local' | 'session' | 'memory' | StorageLike,
@@ -46,9 +46,9 @@ export function resolveStorage(
             option === 'local' ? 'localStorage' : 'sessionStorage'
           ]
     if (!storage) throw new Error('missing')
-    const probe = `${key}:probe`
-    storage.setItem(probe, '1')
-    storage.removeItem(probe)
+    // Reading is the probe: a full storage (quota) is still worth reading from, and its write
+    // failures are reported one by one while the session lives on in memory.
+    storage.getItem(key)
     return { storage, fellBack: false }
   } catch {
     return { storage: new MemoryStorage(), fellBack: true }
