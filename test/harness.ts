@@ -72,3 +72,36 @@ export function recordEvents(keeper: SessionKeeper<User>) {
 }
 
 export { MemoryStorage }
+
+/** Resolves `promise` while advancing fake time in small steps (requests need a few turns). */
+export async function settle<T>(promise: Promise<T>, stepMs = 0, maxSteps = 50): Promise<T> {
+  let done = false
+  const tracked = promise.finally(() => {
+    done = true
+  })
+  tracked.catch(() => {})
+  for (let i = 0; i < maxSteps && !done; i++) await vi.advanceTimersByTimeAsync(stepMs)
+  return tracked
+}
+
+/** Every mocked response: method, path, status and the bearer it answered. */
+export function recordResponses(server: ReturnType<typeof useMockApi>['server']) {
+  const seen: Array<{ method: string; path: string; status: number; bearer: string | null }> = []
+  const listener = ({ request, response }: { request: Request; response: Response }) => {
+    const auth = request.headers.get('authorization')
+    seen.push({
+      method: request.method,
+      path: new URL(request.url).pathname,
+      status: response.status,
+      bearer: auth?.startsWith('Bearer ') ? auth.slice(7) : null,
+    })
+  }
+  server.events.on('response:mocked', listener)
+  return {
+    seen,
+    to: (path: string) => seen.filter((r) => r.path === path),
+    stop: () => server.events.removeListener('response:mocked', listener),
+  }
+}
+
+export const ADA = { username: 'ada', password: 'lovelace' }

@@ -230,6 +230,9 @@ export function createSessionKeeper<User = unknown>(
   }
 
   async function signIn(path: string, body: object): Promise<User | null> {
+    // A cookie-mode boot still asking the server could clear the new cookie with its failed
+    // refresh: let it finish first.
+    await booting
     let data: unknown
     try {
       data = (await http.post(url(path), body, { [AUTH_CALL]: true, timeout: o.refreshTimeout }))
@@ -285,7 +288,16 @@ export function createSessionKeeper<User = unknown>(
     }
   }
 
-  async function bootCookieSession(): Promise<void> {
+  let booting: Promise<void> | null = null
+
+  function bootCookieSession(): Promise<void> {
+    booting ??= askServerForSession().finally(() => {
+      booting = null
+    })
+    return booting
+  }
+
+  async function askServerForSession(): Promise<void> {
     const verify = (token: string | null) =>
       http.get(url(ep.verify), {
         [AUTH_CALL]: true,

@@ -1,0 +1,124 @@
+import { http as mswHttp, HttpResponse } from 'msw'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { API, ADA, MemoryStorage, recordResponses, settle, useMockApi } from '../harness.js'
+
+const TTL = 120_000
+const { server, api, makeKeeper } = useMockApi({ accessTtlMs: TTL, credentials: 'cookie' })
+beforeEach(() => void vi.useFakeTimers())
+
+/**
+ * Node's axios keeps no cookies; a browser does. This jar plays the browser's part for the API
+ * origin, shared by every keeper of a test like the tabs of one browser.
+ */
+let jar = new Map<string, string>()
+beforeEach(() => void (jar = new Map()))
+
+function cookieKeeper(storage = new MemoryStorage()) {
+  const keeper = makeKeeper({ credentials: 'cookie', secret: undefined, storage })
+  keeper.http.interceptors.request.use((config) => {
+    if (jar.size && /^(\/[^/]|http:\/\/api\.test\/)/.test(String(config.url)))
+      config.headers.set('Cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
+    return config
+  })
+  const store = (headers: Record<string, unknown> | undefined) => {
+    for (const line of (headers?.['set-cookie'] as string[] | undefined) ?? []) {
+      const [pair, ...attrs] = line.split(';')
+      const [name, value] = pair!.split('=') as [string, string]
+      if (attrs.some((a) => /max-age=0/i.test(a.trim()))) jar.delete(name.trim())
+      else jar.set(name.trim(), value)
+    }
+  }
+  keeper.http.interceptors.response.use(
+    (r) => (store(r.headers as never), r),
+    (e) => {
+      store(e.response?.headers)
+      throw e
+    },
+  )
+  return keeper
+}
+
+describe("credentials: 'cookie'", () => {
+  it('persists no token, keeps the access token in memory and refreshes by cookie', async () => {
+    const storage = new MemoryStorage()
+    const keeper = cookieKeeper(storage)
+    keeper.start()
+    const withCreds: boolean[] = []
+    keeper.http.interceptors.response.use((r) => (withCreds.push(!!r.config.withCredentials), r))
+    await settle(keeper.login(ADA))
+    api().resetCounts() // the start-up check asked verify and refresh, with no cookie yet
+    expect(keeper.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada' },
+    })
+    expect(storage.getItem('session-keeper')).toBeNull()
+    expect((await settle(keeper.http.get('/api/data'))).data.user).toBe('ada')
+    vi.setSystemTime(Date.now() + TTL + 1)
+    expect((await settle(keeper.http.get('/api/data'))).data.user).toBe('ada')
+    expect(api().counts.refresh).toBe(1)
+    expect(withCreds.every(Boolean)).toBe(true)
+  })
+
+  it('a new page restores the user through verify (loading until it answers)', async () => {
+    const first = cookieKeeper()
+    first.start()
+    await settle(first.login(ADA))
+    const reloaded = cookieKeeper()
+    reloaded.start()
+    expect(reloaded.getSnapshot()).toEqual({ status: 'loading' })
+    await settle(Promise.resolve(), 0, 20)
+    expect(reloaded.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada' },
+    })
+    // its first API call gets a 401 (no access token in memory), refreshes by cookie, retries
+    expect((await settle(reloaded.http.get('/api/data'))).data.user).toBe('ada')
+  })
+
+  it('with no cookie, loading ends unauthenticated', async () => {
+    const keeper = cookieKeeper()
+    keeper.start()
+    await settle(Promise.resolve(), 0, 20)
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+  })
+
+  it('a network failure at start still ends loading', async () => {
+    api().failNext('verify', 'network')
+    const keeper = cookieKeeper()
+    keeper.start()
+    await settle(Promise.resolve(), 0, 20)
+    expect(keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+
+  it('sends credentials to the API origin only', async () => {
+    const keeper = cookieKeeper()
+    keeper.start()
+    await settle(keeper.login(ADA))
+    const responses = recordResponses(server)
+    server.use(mswHttp.get('https://cdn.test/x', () => HttpResponse.json({})))
+    const configs: Array<[string, boolean]> = []
+    keeper.http.interceptors.response.use(
+      (r) => (configs.push([String(r.config.url), !!r.config.withCredentials]), r),
+    )
+    await settle(keeper.http.get('https://cdn.test/x'))
+    await settle(keeper.http.get('/api/data'))
+    expect(configs).toEqual([
+      ['https://cdn.test/x', false],
+      ['/api/data', true],
+    ])
+    expect(responses.to('/x')[0]!.bearer).toBeNull()
+    responses.stop()
+  })
+
+  it('logout ends the session and clears the server cookie', async () => {
+    const keeper = cookieKeeper()
+    keeper.start()
+    await settle(keeper.login(ADA))
+    await settle(keeper.logout())
+    const again = cookieKeeper()
+    again.start()
+    await settle(Promise.resolve(), 0, 20)
+    expect(again.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    void API
+  })
+})
