@@ -19,8 +19,8 @@ export interface RefresherHost<User> {
   refreshMargin: number
   map: (body: unknown) => AuthResult<User> | null
   getSession(): Session<User> | null
-  /** Re-reads the shared store; returns the stored session when another tab changed it. */
-  adoptStored(): Session<User> | null
+  /** Re-reads the shared store and adopts a newer session another tab wrote. */
+  adoptStored(): unknown
   commit(session: Session<User>): void
   end(reason: EndReason): void
   emit(event: SessionEvent<User>): void
@@ -85,10 +85,12 @@ export class Refresher<User> {
     const started = host.getSession()
     if (!started) throw new SessionError('session_expired', 'There is no session to refresh.')
     return host.lock.run(async () => {
-      const adopted = host.adoptStored()
-      if (adopted && adopted.rev > started.rev) return this.succeeded(adopted, false)
+      // Another tab may have refreshed while we waited: its session (read from storage, or
+      // already adopted from its message) is newer than the one we set out to refresh.
+      host.adoptStored()
       const current = host.getSession()
       if (!current) throw new SessionError('session_expired', 'The session ended during refresh.')
+      if (current.rev > started.rev) return this.succeeded(current, false)
       let body: unknown
       try {
         const response = await host.http.post(

@@ -1,0 +1,185 @@
+// A browser in a test: several keepers ("tabs") sharing one storage, one channel hub, optionally
+// Web Locks, and per-tab window/document targets for wake and activity events.
+import type { ChannelLike, LocksLike, SessionKeeperOptions } from '../src/index.js'
+import { MemoryStorage } from '../src/storage/store.js'
+
+/** BroadcastChannel semantics: async delivery to every other member of the same name. */
+export class ChannelHub {
+  private members = new Map<string, Set<FakeChannel>>()
+  /** Tabs whose incoming messages are held back (a partition), by channel. */
+  readonly deaf = new Set<ChannelLike>()
+  sent: unknown[] = []
+  open = (name: string): ChannelLike => {
+    const channel = new FakeChannel(name, this)
+    if (!this.members.has(name)) this.members.set(name, new Set())
+    this.members.get(name)!.add(channel)
+    return channel
+  }
+  deliver(from: FakeChannel, data: unknown) {
+    this.sent.push(structuredClone(data))
+    for (const m of this.members.get(from.name) ?? [])
+      if (m !== from && !this.deaf.has(m)) queueMicrotask(() => m.receive(structuredClone(data)))
+  }
+  /** Post a raw message, as a foreign script or another app on the origin might. */
+  inject(name: string, data: unknown) {
+    for (const m of this.members.get(name) ?? []) queueMicrotask(() => m.receive(data))
+  }
+  leave(channel: FakeChannel) {
+    this.members.get(channel.name)?.delete(channel)
+  }
+}
+
+class FakeChannel implements ChannelLike {
+  private listeners = new Set<(e: { data: unknown }) => void>()
+  closed = false
+  constructor(
+    readonly name: string,
+    private hub: ChannelHub,
+  ) {}
+  postMessage(data: unknown) {
+    if (this.closed) throw new Error('InvalidStateError: channel closed')
+    this.hub.deliver(this, data)
+  }
+  addEventListener(_t: 'message', l: (e: { data: unknown }) => void) {
+    this.listeners.add(l)
+  }
+  removeEventListener(_t: 'message', l: (e: { data: unknown }) => void) {
+    this.listeners.delete(l)
+  }
+  receive(data: unknown) {
+    if (!this.closed) for (const l of this.listeners) l({ data })
+  }
+  close() {
+    this.closed = true
+    this.hub.leave(this)
+  }
+}
+
+/** Web Locks, exclusive mode, FIFO; an abort while waiting rejects with AbortError. */
+export class FakeLocks implements LocksLike {
+  private held = new Set<string>()
+  private queues = new Map<string, Array<() => void>>()
+  requests = 0
+  async request<T>(
+    name: string,
+    options: { signal?: AbortSignal },
+    callback: () => Promise<T>,
+  ): Promise<T> {
+    this.requests += 1
+    await this.acquire(name, options.signal)
+    try {
+      return await callback()
+    } finally {
+      this.release(name)
+    }
+  }
+  /** Holds a lock forever, as a hung tab would. */
+  hang(name: string) {
+    this.held.add(name)
+  }
+  private acquire(name: string, signal?: AbortSignal): Promise<void> {
+    if (!this.held.has(name)) {
+      this.held.add(name)
+      return Promise.resolve()
+    }
+    return new Promise((resolve, reject) => {
+      const q = this.queues.get(name) ?? []
+      this.queues.set(name, q)
+      const grant = () => {
+        signal?.removeEventListener('abort', abort)
+        resolve()
+      }
+      const abort = () => {
+        q.splice(q.indexOf(grant), 1)
+        reject(new DOMException('aborted', 'AbortError'))
+      }
+      signal?.addEventListener('abort', abort)
+      q.push(grant)
+    })
+  }
+  private release(name: string) {
+    const next = this.queues.get(name)?.shift()
+    if (next) next()
+    else this.held.delete(name)
+  }
+}
+
+/**
+ * One browser's shared web storage. Each tab gets a view whose writes fire `storage` events on
+ * the *other* tabs' windows, as browsers do.
+ */
+export class SharedStorage {
+  readonly backing = new MemoryStorage()
+  private windows = new Set<EventTarget>()
+  /** Windows that miss storage events for now. */
+  readonly deaf = new Set<EventTarget>()
+  view(own: EventTarget) {
+    this.windows.add(own)
+    const fire = (key: string, newValue: string | null) => {
+      for (const w of this.windows)
+        if (w !== own && !this.deaf.has(w))
+          w.dispatchEvent(Object.assign(new Event('storage'), { key, newValue }))
+    }
+    return {
+      getItem: (k: string) => this.backing.getItem(k),
+      setItem: (k: string, v: string) => {
+        this.backing.setItem(k, v)
+        fire(k, v)
+      },
+      removeItem: (k: string) => {
+        this.backing.removeItem(k)
+        fire(k, null)
+      },
+    }
+  }
+}
+
+export interface BrowserOptions {
+  /** Web Locks available (true) or the storage lease fallback (false). */
+  webLocks?: boolean
+  /** BroadcastChannel available (true) or the `storage` event fallback (false). */
+  broadcastChannel?: boolean
+}
+
+/** Makes tab options for keepers of one simulated browser. */
+export function browser({ webLocks = true, broadcastChannel = true }: BrowserOptions = {}) {
+  const hub = new ChannelHub()
+  const locks = new FakeLocks()
+  const storage = new SharedStorage()
+  return {
+    hub,
+    locks,
+    storage,
+    /** Options for a new tab of this browser (pass to makeKeeper). */
+    tab(extra: Partial<SessionKeeperOptions<any>> = {}) {
+      const window = new EventTarget()
+      const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as string })
+      const channels: ChannelLike[] = []
+      const openChannel = (name: string) => {
+        const c = hub.open(name)
+        channels.push(c)
+        return c
+      }
+      return {
+        window,
+        document,
+        /** This tab stops hearing the others (busy, throttled, or a message lost). */
+        deafen() {
+          for (const c of channels) hub.deaf.add(c as never)
+          storage.deaf.add(window)
+        },
+        options: {
+          crossTab: true,
+          storage: storage.view(window),
+          environment: {
+            window,
+            document,
+            openChannel: broadcastChannel ? openChannel : null,
+            locks: webLocks ? locks : null,
+          },
+          ...extra,
+        } satisfies SessionKeeperOptions<any>,
+      }
+    },
+  }
+}
