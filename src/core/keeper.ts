@@ -264,14 +264,9 @@ export function createSessionKeeper<User = unknown>(
   // ---- start-up: restore and verify
 
   async function verifyRestored(): Promise<void> {
-    const claimed = await state.lock.run(async () => {
-      state.syncFromStore()
-      const s = state.session
-      if (!s || (s.verifiedAt !== undefined && clock.now() - s.verifiedAt < VERIFY_CLAIM_MS))
-        return false
-      state.commit({ ...s, verifiedAt: clock.now() }, false)
-      return true
-    })
+    const claimed = await state.lock.run(async () =>
+      state.claimVerify(clock.now(), VERIFY_CLAIM_MS),
+    )
     if (!claimed) return
     try {
       const rev = state.session?.rev

@@ -210,6 +210,22 @@ export class SessionState<User> {
     return stored
   }
 
+  /**
+   * Claims the restore-time `verify` for this browser: false when another tab claimed it within
+   * `freshMs` (the claim is read from storage, where every tab sees it). Call under the lock.
+   */
+  claimVerify(now: number, freshMs: number): boolean {
+    this.syncFromStore() // never write back an older session over a newer one
+    const s = this.session
+    if (!s) return false
+    const read = this.cookieMode ? null : this.store.read()
+    const claimedAt = read?.ok ? read.session?.verifiedAt : undefined
+    if (claimedAt !== undefined && now - claimedAt < freshMs) return false
+    s.verifiedAt = now
+    this.persist(s)
+    return true
+  }
+
   /** Turns the idle warning on (once). */
   warn(warnAt: number, logoutAt: number): void {
     if (this.warningAt !== null) return
