@@ -1,7 +1,11 @@
+import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
-// Core tests run in Node; React tests in jsdom. Browser (e2e) tests have their own runner,
-// test/e2e/run.mjs, because they need the demo built first.
+const react18 = (name: string) => resolve(import.meta.dirname, 'test/react18/node_modules', name)
+
+// Core tests run in Node; React tests in jsdom, twice: React 19 and React 18 (aliased from
+// test/react18, with Testing Library inlined so its own imports of react resolve to 18 too).
+// Browser (e2e) tests have their own runner, test/e2e/run.mjs: they need the demo built first.
 export default defineConfig({
   test: {
     projects: [
@@ -15,9 +19,33 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'react',
+          name: 'react19',
           environment: 'jsdom',
           include: ['test/react/**/*.test.tsx'],
+          provide: { reactMajor: '19' },
+        },
+      },
+      {
+        resolve: {
+          alias: [
+            // Testing Library's ESM build, so its own react imports go through these aliases too
+            {
+              find: /^@testing-library\/react$/,
+              replacement: resolve(
+                import.meta.dirname,
+                'node_modules/@testing-library/react/dist/@testing-library/react.esm.js',
+              ),
+            },
+            { find: /^react-dom(\/.*)?$/, replacement: `${react18('react-dom')}$1` },
+            { find: /^react(\/.*)?$/, replacement: `${react18('react')}$1` },
+          ],
+        },
+        test: {
+          name: 'react18',
+          environment: 'jsdom',
+          provide: { reactMajor: '18' },
+          include: ['test/react/**/*.test.tsx'],
+          server: { deps: { inline: [/@testing-library[\\/]react/] } },
         },
       },
     ],
