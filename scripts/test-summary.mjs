@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 
 const reports = [
   ['unit', '.artifacts/vitest.json'],
-  // ['browser', '.artifacts/e2e.json'],
+  ['browser', '.artifacts/e2e.json'],
 ]
 let passed = 0
 let failed = 0

@@ -1,4 +1,4 @@
-export { createSessionKeeper, type SessionKeeper } from './core/keeper.js'
+export { createSessionKeeper, type SessionDeadlines, type SessionKeeper } from './core/keeper.js'
 export { SessionError, isSessionError, type SessionErrorCode } from './core/errors.js'
 export { systemClock, type Clock } from './core/clock.js'
 export { defaultEndpoints } from './core/options.js'

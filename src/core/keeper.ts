@@ -51,10 +51,27 @@ export interface SessionKeeper<User = unknown> {
   checkHealth(): Promise<TokenHealth>
   /** Records user activity the DOM does not see (a video playing, a long upload). */
   touch(): void
+  /**
+   * The session's upcoming deadlines (ms since epoch), for countdowns. A read, not a
+   * subscription: activity moves the idle deadlines without changing the snapshot.
+   */
+  getDeadlines(): SessionDeadlines
   /** Restores (synchronously in token mode), then starts timers and listeners. Returns `stop`. */
   start(): () => void
   /** Ejects the interceptors and clears every timer and listener. */
   destroy(): void
+}
+
+/** When things will happen to the current session; `null` where nothing will (or no session). */
+export interface SessionDeadlines {
+  /** Next automatic refresh (or retry after a failure). */
+  refreshAt: number | null
+  /** When the idle warning starts (or started). */
+  idleWarningAt: number | null
+  /** When the idle logout happens unless there is activity. */
+  idleLogoutAt: number | null
+  /** When `absoluteTimeout` ends the session. */
+  absoluteLogoutAt: number | null
 }
 
 /** Longest the keeper sleeps between checks of its deadlines: timers drift, devices sleep. */
@@ -246,6 +263,7 @@ export function createSessionKeeper<User = unknown>(
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
     const user = (result?.user ?? (data as { user?: User } | null)?.user ?? null) as User | null
+    health_.restart() // the first poll is one interval after sign-in, not at once
     state.commit({
       accessToken,
       refreshToken: result?.refreshToken ?? null,
@@ -256,7 +274,6 @@ export function createSessionKeeper<User = unknown>(
       lastActivity: now,
       rev: Math.max(now, (state.session?.rev ?? 0) + 1),
     })
-    health_.restart()
     state.emitter.emit({ type: 'loggedIn', user })
     return user
   }
@@ -317,6 +334,7 @@ export function createSessionKeeper<User = unknown>(
         },
       )
       if (state.session) return
+      health_.restart()
       state.commit(
         {
           ...base,
@@ -326,7 +344,6 @@ export function createSessionKeeper<User = unknown>(
         },
         false,
       )
-      health_.restart()
       state.emitter.emit({ type: 'synced', from: 'storage' })
     } catch {
       if (!state.session && state.status === 'loading') state.settle(null)
@@ -429,6 +446,16 @@ export function createSessionKeeper<User = unknown>(
     },
     checkHealth: () => health_.check(),
     touch,
+    getDeadlines() {
+      const s = state.session
+      const idleLogoutAt = s && o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null
+      return {
+        refreshAt: s ? refresher.dueAt(s) : null,
+        idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - o.idleWarning,
+        idleLogoutAt,
+        absoluteLogoutAt: s && o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
+      }
+    },
     start() {
       if (destroyed) return () => {}
       if (++refs === 1) mount()

@@ -16,6 +16,14 @@ async function signedIn(opts: Parameters<typeof makeKeeper>[0] = {}) {
 }
 
 describe('token-health poller', () => {
+  it('makes no health call at sign-in: the first comes one interval later', async () => {
+    const keeper = makeKeeper({ healthInterval: INTERVAL, idleTimeout: false })
+    keeper.start()
+    await settle(keeper.login(ADA))
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(api().counts.health).toBe(0)
+  })
+
   it('polls every interval (with at most 10 % jitter) while signed in, and reports each check', async () => {
     const keeper = await signedIn()
     const events = recordEvents(keeper)

@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'react'
+import type { SessionEvent, SessionEventType } from 'session-keeper'
+import { useKeeper } from 'session-keeper/react'
+
+const TYPES: SessionEventType[] = [
+  'loggedIn',
+  'loggedOut',
+  'refreshed',
+  'refreshFailed',
+  'healthChecked',
+  'idleWarning',
+  'active',
+  'storageError',
+  'synced',
+]
+
+function describe(e: SessionEvent): string {
+  switch (e.type) {
+    case 'loggedOut':
+      return `reason: ${e.reason}`
+    case 'refreshFailed':
+      return `${e.error.code}${e.retryInMs === null ? '' : `, retry in ${(e.retryInMs / 1000).toFixed(1)} s`}`
+    case 'healthChecked':
+      return `compatible: ${e.health.compatible}, authenticated: ${e.health.authenticated}`
+    case 'storageError':
+      return e.reason
+    case 'synced':
+      return `from ${e.from}`
+    case 'idleWarning':
+      return `logout at ${new Date(e.logoutAt).toLocaleTimeString()}`
+    default:
+      return ''
+  }
+}
+
+export function EventLog() {
+  const keeper = useKeeper()
+  const [log, setLog] = useState<Array<{ id: number; at: string; type: string; text: string }>>([])
+  useEffect(() => {
+    let id = 0
+    const offs = TYPES.map((type) =>
+      keeper.on(type, (e) =>
+        setLog((l) =>
+          [
+            { id: ++id, at: new Date().toLocaleTimeString(), type: e.type, text: describe(e) },
+            ...l,
+          ].slice(0, 40),
+        ),
+      ),
+    )
+    return () => offs.forEach((off) => off())
+  }, [keeper])
+  return (
+    <div className="card">
+      <h2>Event log</h2>
+      <ol className="log" data-testid="event-log">
+        {log.length === 0 && <li className="muted">Events appear here as they happen.</li>}
+        {log.map((l) => (
+          <li key={l.id} data-type={l.type}>
+            <span className="time">{l.at}</span> <code>{l.type}</code>{' '}
+            <span className="muted">{l.text}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  )
+}

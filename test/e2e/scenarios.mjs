@@ -1,0 +1,180 @@
+// What a person does with the demo, and what they must see. Each scenario gets a fresh profile.
+import assert from 'node:assert/strict'
+
+const SERVER_KEY = 'sk-demo-server'
+
+async function open(context, url, path = '/') {
+  const page = context.pages()[0] ?? (await context.newPage())
+  await page.goto(url + path)
+  await page.getByTestId('status').waitFor()
+  return page
+}
+
+async function signIn(page) {
+  const response = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'))
+  await page.getByTestId('sign-in').click()
+  const body = await (await response).json()
+  await expectText(page, 'status', 'authenticated')
+  return body
+}
+
+async function expectText(page, testId, text, timeout = 5_000) {
+  await page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ timeout })
+}
+
+/** The mock server's call counts, shared by every tab through localStorage. */
+const counts = async (page) =>
+  page.evaluate((k) => JSON.parse(localStorage.getItem(k)).counts, SERVER_KEY)
+
+async function until(check, what, timeout = 5_000) {
+  const end = Date.now() + timeout
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export const scenarios = {
+  async 'sign in, reload: still signed in, and storage holds no token text'({
+    context,
+    url,
+    shot,
+  }) {
+    const page = await open(context, url)
+    await expectText(page, 'status', 'unauthenticated')
+    await shot('sign-in.png', page)
+    const login = await signIn(page)
+    assert.ok(login.access_token && login.refresh_token)
+    await page.reload()
+    await expectText(page, 'status', 'authenticated')
+    await expectText(page, 'user', 'Ada Lovelace')
+    const stored = await page.evaluate(() =>
+      JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]),
+    )
+    for (const token of [login.access_token, login.refresh_token]) {
+      assert.ok(!stored.includes(token), 'a token is in storage')
+      for (const part of token.split('.'))
+        assert.ok(!stored.includes(part), 'part of a token is in storage')
+    }
+    assert.ok(!/eyJ/.test(stored), 'JWT-looking text in storage')
+    await page.getByTestId('load-data').click()
+    await page.getByTestId('items').waitFor()
+    await shot('signed-in.png', page)
+  },
+
+  async 'two tabs: one refresh between them, and logout everywhere'({ context, url, shot }) {
+    await context.clock.install()
+    const a = await open(context, url)
+    await signIn(a)
+    const b = await context.newPage()
+    await b.goto(url)
+    await expectText(b, 'status', 'authenticated')
+    const before = (await counts(a)).refresh
+    // the 30 s token refreshes 15 s before expiry: both tabs reach that moment together
+    await context.clock.fastForward(16_000)
+    await until(async () => (await counts(a)).refresh > before, 'a refresh')
+    await new Promise((r) => setTimeout(r, 500))
+    assert.equal((await counts(a)).refresh - before, 1, 'exactly one refresh for two tabs')
+    for (const page of [a, b]) {
+      await page.getByTestId('load-data').click()
+      await page.getByTestId('items').waitFor()
+    }
+    await shot('two-tabs-b.png', b)
+    await a.getByRole('button', { name: 'Sign out' }).click()
+    await expectText(b, 'status', 'unauthenticated', 1_000)
+    assert.equal(await b.getByTestId('reason').getAttribute('data-reason'), 'logout')
+    await shot('logged-out-other-tab.png', b)
+  },
+
+  async '20 parallel requests on an expired token: one refresh'({ context, url, shot }) {
+    await context.clock.install()
+    const page = await open(context, url)
+    await signIn(page)
+    const now = await page.evaluate(() => Date.now())
+    await context.clock.setSystemTime(now + 45_000) // asleep past expiry: no timer fired
+    const before = (await counts(page)).refresh
+    await page.getByTestId('send-20').click()
+    const burst = page.getByTestId('burst')
+    await burst.waitFor()
+    assert.equal(await burst.getAttribute('data-ok'), '20')
+    assert.equal(await burst.getAttribute('data-refreshes'), '1')
+    assert.equal((await counts(page)).refresh - before, 1)
+    await shot('burst.png', page)
+  },
+
+  async 'rotate the secret dropping the old key: the incompatible message and the sign-in page'({
+    context,
+    url,
+    shot,
+  }) {
+    const page = await open(context, url)
+    await signIn(page)
+    await page.getByTestId('rotate-drop').click()
+    await page.getByTestId('check-health').click()
+    await expectText(page, 'status', 'unauthenticated')
+    assert.equal(await page.getByTestId('reason').getAttribute('data-reason'), 'incompatible')
+    await page.getByTestId('sign-in').waitFor()
+    await shot('incompatible.png', page)
+    await signIn(page) // and a new sign-in works with the new key
+  },
+
+  async 'a restart that forgot the sessions: one refresh attempt, one clean logout'({
+    context,
+    url,
+    shot,
+  }) {
+    const page = await open(context, url)
+    await signIn(page)
+    const before = await counts(page)
+    await page.getByTestId('restart').click()
+    await page.getByTestId('load-data').click()
+    await expectText(page, 'status', 'unauthenticated')
+    assert.equal(await page.getByTestId('reason').getAttribute('data-reason'), 'refresh-rejected')
+    await new Promise((r) => setTimeout(r, 500))
+    const after = await counts(page)
+    assert.equal(after.refresh - before.refresh, 1)
+    assert.equal(after.data - before.data, 1)
+    await shot('restart.png', page)
+  },
+
+  async 'idle: the warning, then the logout'({ context, url, shot }) {
+    await context.clock.install()
+    const page = await open(context, url)
+    await signIn(page)
+    await page.mouse.move(5, 5)
+    await context.clock.fastForward(91_000) // idle 120 s, warning 30 s before
+    await page.getByTestId('idle-dialog').waitFor()
+    await shot('idle-warning.png', page)
+    // the button, pressed without moving the pointer…
+    await page.getByTestId('stay').dispatchEvent('click')
+    await page.getByTestId('idle-dialog').waitFor({ state: 'detached' })
+    await expectText(page, 'status', 'authenticated')
+    // …or any activity ends the warning
+    await context.clock.fastForward(91_000)
+    await page.getByTestId('idle-dialog').waitFor()
+    await page.mouse.move(200, 300)
+    await page.getByTestId('idle-dialog').waitFor({ state: 'detached' })
+    // and with none, the logout follows the warning
+    await context.clock.fastForward(91_000)
+    await page.getByTestId('idle-dialog').waitFor()
+    await context.clock.fastForward(31_000)
+    await expectText(page, 'status', 'unauthenticated')
+    assert.equal(await page.getByTestId('reason').getAttribute('data-reason'), 'idle')
+    await shot('idle-logout.png', page)
+  },
+
+  async 'a payment round trip: still signed in'({ context, url, shot }) {
+    const page = await open(context, url)
+    await signIn(page)
+    await page.getByTestId('payment').click()
+    await page.getByTestId('return').waitFor()
+    assert.match(page.url(), /payment\.html$/)
+    await shot('payment-page.png', page)
+    await page.getByTestId('return').click()
+    await expectText(page, 'payment-back', 'still signed in')
+    await expectText(page, 'status', 'authenticated')
+    await shot('payment-back.png', page)
+  },
+}
