@@ -73,14 +73,18 @@ export function recordEvents(keeper: SessionKeeper<User>) {
 
 export { MemoryStorage }
 
-/** Resolves `promise` while advancing fake time in small steps (requests need a few turns). */
-export async function settle<T>(promise: Promise<T>, stepMs = 0, maxSteps = 50): Promise<T> {
+/**
+ * Resolves `promise` while advancing fake time: first in zero-length turns (requests need a few),
+ * then `stepMs` at a time (50 ms if 0) for short waits such as a contended lock's settle time.
+ */
+export async function settle<T>(promise: Promise<T>, stepMs = 0, maxSteps = 60): Promise<T> {
   let done = false
   const tracked = promise.finally(() => {
     done = true
   })
   tracked.catch(() => {})
-  for (let i = 0; i < maxSteps && !done; i++) await vi.advanceTimersByTimeAsync(stepMs)
+  for (let i = 0; i < 10 && !done; i++) await vi.advanceTimersByTimeAsync(0)
+  for (let i = 0; i < maxSteps && !done; i++) await vi.advanceTimersByTimeAsync(stepMs || 50)
   return tracked
 }
 
@@ -105,3 +109,9 @@ export function recordResponses(server: ReturnType<typeof useMockApi>['server'])
 }
 
 export const ADA = { username: 'ada', password: 'lovelace' }
+
+/** Lets `ms` of fake time pass in 50 ms steps, after a few zero-length turns for pending I/O. */
+export async function pass(ms = 1_000): Promise<void> {
+  for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(0)
+  for (let t = 0; t < ms; t += 50) await vi.advanceTimersByTimeAsync(Math.min(50, ms - t))
+}

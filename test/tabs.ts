@@ -62,13 +62,14 @@ export class FakeLocks implements LocksLike {
   requests = 0
   async request<T>(
     name: string,
-    options: { signal?: AbortSignal },
-    callback: () => Promise<T>,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
   ): Promise<T> {
     this.requests += 1
+    if (options.ifAvailable && this.held.has(name)) return callback(null)
     await this.acquire(name, options.signal)
     try {
-      return await callback()
+      return await callback({ name })
     } finally {
       this.release(name)
     }
@@ -113,25 +114,42 @@ export class SharedStorage {
   private windows = new Set<EventTarget>()
   /** Windows that miss storage events for now. */
   readonly deaf = new Set<EventTarget>()
+  /**
+   * @param lagMs how late a write reaches the other tabs (Chromium propagates localStorage
+   *   between renderers asynchronously); 0 means at once.
+   */
+  constructor(private readonly lagMs = 0) {}
   view(own: EventTarget) {
     this.windows.add(own)
+    // What this tab sees: the shared items, except writes of other tabs still in flight.
+    const pending = new Map<string, string | null>()
+    const views = (this.views ??= new Map())
+    views.set(own, pending)
     const fire = (key: string, newValue: string | null) => {
       for (const w of this.windows)
         if (w !== own && !this.deaf.has(w))
           w.dispatchEvent(Object.assign(new Event('storage'), { key, newValue }))
     }
+    const write = (key: string, value: string | null) => {
+      const before = this.backing.getItem(key)
+      if (this.lagMs > 0)
+        for (const [w, p] of views) {
+          if (w === own || p.has(key)) continue
+          p.set(key, before)
+          setTimeout(() => p.delete(key), this.lagMs)
+        }
+      if (value === null) this.backing.removeItem(key)
+      else this.backing.setItem(key, value)
+      if (this.lagMs > 0) setTimeout(() => fire(key, value), this.lagMs)
+      else fire(key, value)
+    }
     return {
-      getItem: (k: string) => this.backing.getItem(k),
-      setItem: (k: string, v: string) => {
-        this.backing.setItem(k, v)
-        fire(k, v)
-      },
-      removeItem: (k: string) => {
-        this.backing.removeItem(k)
-        fire(k, null)
-      },
+      getItem: (k: string) => (pending.has(k) ? pending.get(k)! : this.backing.getItem(k)),
+      setItem: (k: string, v: string) => write(k, v),
+      removeItem: (k: string) => write(k, null),
     }
   }
+  private views: Map<EventTarget, Map<string, string | null>> | undefined
 }
 
 export interface BrowserOptions {
@@ -139,13 +157,19 @@ export interface BrowserOptions {
   webLocks?: boolean
   /** BroadcastChannel available (true) or the `storage` event fallback (false). */
   broadcastChannel?: boolean
+  /** How late other tabs see a storage write. @default 0 */
+  storageLagMs?: number
 }
 
 /** Makes tab options for keepers of one simulated browser. */
-export function browser({ webLocks = true, broadcastChannel = true }: BrowserOptions = {}) {
+export function browser({
+  webLocks = true,
+  broadcastChannel = true,
+  storageLagMs = 0,
+}: BrowserOptions = {}) {
   const hub = new ChannelHub()
   const locks = new FakeLocks()
-  const storage = new SharedStorage()
+  const storage = new SharedStorage(storageLagMs)
   return {
     hub,
     locks,

@@ -9,7 +9,7 @@ import { resolveEnvironment } from './environment.js'
 import { SessionError, isSessionError } from './errors.js'
 import { SessionState } from './state.js'
 import { resolveOptions, type SessionKeeperOptions } from './options.js'
-import { defaultMapAuthResponse, expiryOf, type Session } from './tokens.js'
+import { defaultMapAuthResponse, expiryOf, nextRev, type Session } from './tokens.js'
 import type {
   AuthResult,
   SessionEventOf,
@@ -272,7 +272,7 @@ export function createSessionKeeper<User = unknown>(
       user,
       startedAt: now,
       lastActivity: now,
-      rev: Math.max(now, (state.session?.rev ?? 0) + 1),
+      rev: nextRev(state.session, now),
     })
     state.emitter.emit({ type: 'loggedIn', user })
     return user
@@ -294,7 +294,7 @@ export function createSessionKeeper<User = unknown>(
       const s = state.session
       if (body?.valid === false && s) await refresher.refresh()
       else if (s && body?.user !== undefined && s.rev === rev)
-        state.commit({ ...s, user: body.user, rev: s.rev + 1 })
+        state.commit({ ...s, user: body.user, rev: nextRev(s, clock.now()) })
     } catch {
       // a 401 went through the refresh path already; network failures never end a session
     }

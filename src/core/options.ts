@@ -44,8 +44,8 @@ export interface ChannelLike {
 export interface LocksLike {
   request<T>(
     name: string,
-    options: { signal?: AbortSignal },
-    callback: () => Promise<T>,
+    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    callback: (lock: unknown) => Promise<T>,
   ): Promise<T>
 }
 

@@ -194,7 +194,13 @@ export class SessionState<User> {
     const stored = read.session
     const current = this.session
     if (!stored) return null
-    if (current && stored.rev <= current.rev) {
+    // Same revision with other tokens: two tabs refreshed at once (a reuse grace window let both
+    // through). The slot holds the last write, the server's latest rotation: follow it.
+    const sameTokens =
+      current &&
+      stored.accessToken === current.accessToken &&
+      stored.refreshToken === current.refreshToken
+    if (current && (stored.rev < current.rev || (stored.rev === current.rev && sameTokens))) {
       current.lastActivity = Math.max(current.lastActivity, stored.lastActivity)
       return null
     }

@@ -23,6 +23,19 @@ export interface Session<User = unknown> {
   verifiedAt?: number
 }
 
+/**
+ * The revision for a session replacing `previous`: time-based and increasing, so revisions written
+ * by different tabs do not collide (a per-tab counter would: two tabs each bumping 7 to 8).
+ */
+export function nextRev(previous: { rev: number } | null, now: number): number {
+  return Math.max(now, (previous?.rev ?? 0) + 1)
+}
+
+/** True when `b` carries other credentials than `a` (a refresh or a new sign-in happened). */
+export function otherCredentials(a: Session<unknown>, b: Session<unknown>): boolean {
+  return a.accessToken !== b.accessToken || a.refreshToken !== b.refreshToken
+}
+
 /** Decodes a JWT's payload (unpadded base64url, UTF-8). Anything else is opaque: `null`. */
 export function decodeJwt(token: string): Record<string, unknown> | null {
   const parts = token.split('.')

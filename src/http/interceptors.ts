@@ -19,8 +19,8 @@ declare module 'axios' {
 /** Per-request bookkeeping, kept on the config because axios copies it into the retry. */
 const META = '__sessionKeeper'
 interface Meta {
-  /** The session revision whose credentials this request carried. */
-  rev: number | null
+  /** The credentials this request carried: the access token, or the revision in cookie mode. */
+  sent: string | number | null
   retried: boolean
 }
 type Config = InternalAxiosRequestConfig & { [META]?: Meta; [AUTH_CALL]?: boolean }
@@ -56,7 +56,7 @@ export function installInterceptors<User>(
     if (host.cookieMode) config.withCredentials = true
     if (kind === 'auth') return config
     const session = await host.authorize()
-    config[META] = { rev: session?.rev ?? null, retried: config[META]?.retried ?? false }
+    config[META] = { sent: credentialsOf(session), retried: config[META]?.retried ?? false }
     if (session?.accessToken) config.headers.set('Authorization', `Bearer ${session.accessToken}`)
     return config
   })
@@ -71,7 +71,7 @@ export function installInterceptors<User>(
     meta.retried = true
     // A 401 for credentials that have since been replaced (another request or tab refreshed)
     // is retried with the new ones, without refreshing again.
-    if (meta.rev === session.rev) await host.refresh()
+    if (meta.sent === credentialsOf(session)) await host.refresh()
     config.headers.delete('Authorization')
     return http.request(config)
   })
@@ -81,6 +81,10 @@ export function installInterceptors<User>(
     http.interceptors.response.eject(response)
   }
 }
+
+/** What identifies the credentials a request goes out with. */
+const credentialsOf = (session: Session<unknown> | null) =>
+  session?.accessToken ?? session?.rev ?? null
 
 /** Thrown to a request that needed the session after it ended. */
 export const sessionEnded = () =>

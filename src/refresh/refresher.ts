@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios'
 import { SessionError } from '../core/errors.js'
 import type { Clock } from '../core/clock.js'
-import { expiryOf, type Session } from '../core/tokens.js'
+import { expiryOf, nextRev, otherCredentials, type Session } from '../core/tokens.js'
 import type { AuthResult, EndReason, SessionEvent } from '../core/types.js'
 import { AUTH_CALL } from '../http/scope.js'
 import type { RefreshLock } from '../sync/lock.js'
@@ -27,6 +27,9 @@ export interface RefresherHost<User> {
   /** Something changed that may move a deadline. */
   reschedule(): void
 }
+
+/** How long a tab that waited for the lock looks for the winner's result before refreshing. */
+const SETTLE_MS = 250
 
 /** Failure classes: only a refusal by the server ends a session. */
 export function isRejection(error: unknown): boolean {
@@ -84,13 +87,21 @@ export class Refresher<User> {
     const { host } = this
     const started = host.getSession()
     if (!started) throw new SessionError('session_expired', 'There is no session to refresh.')
-    return host.lock.run(async () => {
+    return host.lock.run(async (contended) => {
       // Another tab may have refreshed while we waited: its session (read from storage, or
       // already adopted from its message) is newer than the one we set out to refresh.
       host.adoptStored()
+      // Browsers hand a released lock on before the winner's storage write reaches this tab
+      // (Chromium propagates localStorage between renderers asynchronously): when we had to
+      // wait, give that write, or the winner's message, a moment to arrive.
+      const replaced = () => {
+        const now = host.getSession()
+        return now !== null && otherCredentials(now, started)
+      }
+      if (contended && !replaced()) await this.settle()
       const current = host.getSession()
       if (!current) throw new SessionError('session_expired', 'The session ended during refresh.')
-      if (current.rev > started.rev) return this.succeeded(current, false)
+      if (replaced()) return this.succeeded(current, false)
       let body: unknown
       try {
         const response = await host.http.post(
@@ -100,31 +111,42 @@ export class Refresher<User> {
         )
         body = response.data
       } catch (error) {
-        return isRejection(error) ? this.rejected(onReject, current) : this.transient(error)
+        if (!isRejection(error)) return this.transient(error)
+        // A refused refresh token may only mean another tab rotated it and its write has not
+        // reached us yet: look once more before ending the session. Never a wrong logout.
+        await this.settle()
+        const after = host.getSession()
+        if (after && otherCredentials(after, current)) return this.succeeded(after, false)
+        return this.rejected(onReject, current)
       }
       const result = safeMap(host.map, body)
       if (!result && !host.cookieMode) return this.transient(null)
-      // A logout or another tab's change while we waited wins over this result.
-      if (host.getSession()?.rev !== current.rev) {
-        const now = host.getSession()
-        if (now) return now
-        throw new SessionError('session_expired', 'The session ended during refresh.')
-      }
+      // A logout, or other credentials (a new sign-in, another tab's refresh), that arrived while
+      // we waited win over this result; a mere update of the user does not.
+      const latest = host.getSession()
+      if (!latest) throw new SessionError('session_expired', 'The session ended during refresh.')
+      if (otherCredentials(latest, current)) return this.succeeded(latest, false)
       const receivedAt = host.clock.now()
       const accessToken = result?.accessToken ?? null
       const next: Session<User> = {
-        ...current,
+        ...latest,
         accessToken,
-        refreshToken: result?.refreshToken ?? current.refreshToken,
+        refreshToken: result?.refreshToken ?? latest.refreshToken,
         expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt),
         issuedAt: receivedAt,
-        user: result?.user ?? current.user,
-        rev: current.rev + 1,
+        user: result?.user ?? latest.user,
+        rev: nextRev(latest, receivedAt),
       }
       // Stored (rotated refresh token included) before the lock is released or anyone uses it.
       host.commit(next)
       return this.succeeded(next, true)
     })
+  }
+
+  /** Waits a moment for another tab's result to reach this one, then re-reads storage. */
+  private async settle(): Promise<void> {
+    await new Promise<void>((resolve) => this.host.clock.schedule(resolve, SETTLE_MS))
+    this.host.adoptStored()
   }
 
   private succeeded(session: Session<User>, emit: boolean): Session<User> {
@@ -136,7 +158,8 @@ export class Refresher<User> {
 
   private rejected(reason: EndReason, current: Session<User>): never {
     const error = new SessionError('session_expired', 'The server refused to refresh the session.')
-    if (this.host.getSession()?.rev === current.rev) {
+    const now = this.host.getSession()
+    if (now && !otherCredentials(now, current)) {
       this.reset()
       this.host.emit({ type: 'refreshFailed', error, retryInMs: null })
       this.host.end(reason)

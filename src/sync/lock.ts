@@ -4,12 +4,15 @@ import type { StorageLike } from '../core/types.js'
 
 /** Runs work while holding the browser-wide refresh lock. */
 export interface RefreshLock {
-  /** Runs `fn` under the lock; if it cannot be had within the timeout, runs `fn` anyway. */
-  run<T>(fn: () => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` under the lock; if it cannot be had within the timeout, runs `fn` anyway.
+   * `contended` tells `fn` that another tab held the lock first (and may just have refreshed).
+   */
+  run<T>(fn: (contended: boolean) => Promise<T>): Promise<T>
 }
 
-/** No other tabs to coordinate with (`crossTab: false`, or memory storage). */
-export const noLock: RefreshLock = { run: (fn) => fn() }
+/** No other tabs to coordinate with (`crossTab: false`). */
+export const noLock: RefreshLock = { run: (fn) => fn(false) }
 
 /**
  * Web Locks: the browser releases the lock when its holder's tab dies, so the timeout only
@@ -24,6 +27,11 @@ export function webLock(
 ): RefreshLock {
   return {
     async run(fn) {
+      const busy = Symbol('busy')
+      const first = await locks.request<unknown>(name, { ifAvailable: true }, (lock) =>
+        lock ? fn(false) : Promise.resolve(busy),
+      )
+      if (first !== busy) return first as Awaited<ReturnType<typeof fn>>
       const controller = new AbortController()
       const cancel = clock.schedule(() => controller.abort(), timeoutMs)
       let entered = false
@@ -31,12 +39,12 @@ export function webLock(
         return await locks.request(name, { signal: controller.signal }, () => {
           entered = true
           cancel()
-          return fn()
+          return fn(true)
         })
       } catch (error) {
         if (entered) throw error
         // Timed out waiting: the caller re-reads storage first, so taking over is safe.
-        return fn()
+        return fn(true)
       } finally {
         cancel()
       }
@@ -93,11 +101,13 @@ export function leaseLock(
   return {
     async run(fn) {
       const deadline = clock.now() + timeoutMs
+      let contended = false
       while (!tryAcquire() && clock.now() < deadline) {
+        contended = true
         await new Promise<void>((resolve) => clock.schedule(resolve, pollMs))
       }
       try {
-        return await fn()
+        return await fn(contended)
       } finally {
         release()
       }

@@ -18,9 +18,8 @@ interface StoredSession {
   username: string
   /** The one refresh-token id that may be used next (rotation). */
   jti: string
-  /** The id it replaced, accepted again only within the reuse grace window. */
-  previous: string | null
-  rotatedAt: number
+  /** Ids it replaced, with when: each is accepted again only within the reuse grace window. */
+  previous: Record<string, number>
   expiresAt: number
   revoked: boolean
 }
@@ -138,8 +137,7 @@ export class MockAuthServer {
     this.state.sessions[sid] = {
       username: user.username,
       jti,
-      previous: null,
-      rotatedAt: now,
+      previous: {},
       expiresAt: now + this.ttl.refresh,
       revoked: false,
     }
@@ -182,17 +180,22 @@ export class MockAuthServer {
     if (!result.ok) return null
     const session = this.state.sessions[result.claims.sid]!
     const reused = result.claims.jti !== session.jti
+    const replacedAt = session.previous[result.claims.jti]
     const inGrace =
-      result.claims.jti === session.previous &&
-      this.now() - session.rotatedAt <= this.ttl.reuseGrace
+      this.ttl.reuseGrace > 0 &&
+      replacedAt !== undefined &&
+      this.now() - replacedAt <= this.ttl.reuseGrace
     if (reused && !inGrace) {
       session.revoked = true
       return null
     }
     const jti = this.id('r')
-    session.previous = session.jti
+    const now = this.now()
+    session.previous = Object.fromEntries(
+      Object.entries(session.previous).filter(([, at]) => now - at <= this.ttl.reuseGrace),
+    )
+    session.previous[session.jti] = now
     session.jti = jti
-    session.rotatedAt = this.now()
     return {
       access_token: this.sign(result.user, result.claims.sid, 'access', this.id('a')),
       refresh_token: this.sign(result.user, result.claims.sid, 'refresh', jti),

@@ -4,6 +4,7 @@ import {
   MemoryStorage,
   recordEvents,
   recordResponses,
+  pass,
   settle,
   useMockApi,
 } from '../harness.js'
@@ -182,7 +183,7 @@ describe('across tabs', () => {
       return { ...t, keeper }
     })
     await settle(tabs[0]!.keeper.login(ADA))
-    await settle(Promise.resolve(), 0, 5)
+    await pass(1000)
     for (let i = 0; i < 10; i++) {
       await vi.advanceTimersByTimeAsync(IDLE / 2)
       tabs[0]!.window.dispatchEvent(new Event('keydown'))
@@ -206,7 +207,7 @@ describe('across tabs', () => {
     for (const { keeper } of tabs)
       expect(keeper.getSnapshot()).toMatchObject({ idleWarningAt: expect.any(Number) })
     tabs[1]!.window.dispatchEvent(new Event('pointerdown'))
-    await settle(Promise.resolve(), 0, 5)
+    await pass(1000)
     for (const { keeper } of tabs)
       expect(keeper.getSnapshot()).toMatchObject({ idleWarningAt: null })
   })

@@ -1,6 +1,6 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { ADA, API, MemoryStorage, recordEvents, settle, useMockApi } from '../harness.js'
+import { ADA, API, MemoryStorage, recordEvents, pass, settle, useMockApi } from '../harness.js'
 import { browser } from '../tabs.js'
 
 const INTERVAL = 300_000 // the default: 5 min
@@ -121,7 +121,7 @@ describe('token-health poller', () => {
     expect(api().counts.health).toBe(0)
     doc.visibilityState = 'visible'
     doc.dispatchEvent(new Event('visibilitychange'))
-    await settle(Promise.resolve(), 0, 10)
+    await pass(1000)
     expect(api().counts.health).toBe(1)
     void keeper
   })
@@ -134,7 +134,7 @@ describe('token-health poller', () => {
       return keeper
     })
     await settle(tabs[0]!.login(ADA))
-    await settle(Promise.resolve(), 0, 10)
+    await pass(1000)
     api().resetCounts()
     const seen = tabs.map((k) => recordEvents(k))
     await vi.advanceTimersByTimeAsync(INTERVAL * 10)
@@ -172,7 +172,7 @@ describe('restore verification', () => {
       status: 'authenticated',
       user: { name: 'Ada Lovelace' },
     })
-    await settle(Promise.resolve(), 0, 10)
+    await pass(1000)
     expect(reloaded.getSnapshot()).toMatchObject({ user: { name: 'Ada, Countess of Lovelace' } })
   })
 
@@ -190,7 +190,7 @@ describe('restore verification', () => {
     api().resetCounts()
     const reloaded = makeKeeper({ storage, verifyOnRestore: true })
     reloaded.start()
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(calls).toBe(2)
     expect(api().counts.refresh).toBe(1)
     expect(reloaded.getSnapshot().status).toBe('authenticated')
@@ -202,7 +202,7 @@ describe('restore verification', () => {
     api().restart({ keepSessions: false })
     const reloaded = makeKeeper({ storage, verifyOnRestore: true })
     reloaded.start()
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(reloaded.getSnapshot()).toEqual({
       status: 'unauthenticated',
       reason: 'refresh-rejected',
@@ -219,7 +219,7 @@ describe('restore verification', () => {
       makeKeeper({ ...t.options, verifyOnRestore: true }),
     )
     for (const k of tabs) k.start()
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(api().counts.verify).toBe(1)
     for (const k of tabs) expect(k.getSnapshot().status).toBe('authenticated')
   })

@@ -1,6 +1,6 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { API, ADA, MemoryStorage, recordResponses, settle, useMockApi } from '../harness.js'
+import { API, ADA, MemoryStorage, recordResponses, pass, settle, useMockApi } from '../harness.js'
 
 const TTL = 120_000
 const { server, api, makeKeeper } = useMockApi({ accessTtlMs: TTL, credentials: 'cookie' })
@@ -66,7 +66,7 @@ describe("credentials: 'cookie'", () => {
     const reloaded = cookieKeeper()
     reloaded.start()
     expect(reloaded.getSnapshot()).toEqual({ status: 'loading' })
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(reloaded.getSnapshot()).toMatchObject({
       status: 'authenticated',
       user: { username: 'ada' },
@@ -78,7 +78,7 @@ describe("credentials: 'cookie'", () => {
   it('with no cookie, loading ends unauthenticated', async () => {
     const keeper = cookieKeeper()
     keeper.start()
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
   })
 
@@ -86,7 +86,7 @@ describe("credentials: 'cookie'", () => {
     api().failNext('verify', 'network')
     const keeper = cookieKeeper()
     keeper.start()
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(keeper.getSnapshot().status).toBe('unauthenticated')
   })
 
@@ -117,7 +117,7 @@ describe("credentials: 'cookie'", () => {
     await settle(keeper.logout())
     const again = cookieKeeper()
     again.start()
-    await settle(Promise.resolve(), 0, 20)
+    await pass(1000)
     expect(again.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
     void API
   })

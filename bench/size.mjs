@@ -1,0 +1,93 @@
+// Bundle size as an app pays it: each entry bundled and minified with axios, react and msw
+// external, crypto-js counted (it ships inside our dependency tree) or external (our own code).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
+import { build } from 'vite'
+
+const root = resolve(import.meta.dirname, '..')
+const PEERS = [/^axios($|\/)/, /^react($|\/)/, /^react-dom($|\/)/, /^msw($|\/)/]
+
+async function bundle(code, { cryptoExternal }) {
+  const dir = mkdtempSync(join(tmpdir(), 'sk-size-'))
+  try {
+    const entry = join(dir, 'entry.js')
+    writeFileSync(entry, code)
+    const out = await build({
+      configFile: false,
+      logLevel: 'silent',
+      root,
+      resolve: {
+        alias: [
+          { find: /^session-keeper\/react$/, replacement: resolve(root, 'src/react/index.ts') },
+          { find: /^session-keeper\/testing$/, replacement: resolve(root, 'src/testing/index.ts') },
+          { find: /^session-keeper$/, replacement: resolve(root, 'src/index.ts') },
+        ],
+      },
+      build: {
+        write: false,
+        minify: true,
+        lib: { entry, formats: ['es'], fileName: 'out' },
+        rolldownOptions: { external: cryptoExternal ? [...PEERS, /^crypto-js/] : PEERS },
+      },
+    })
+    const js = (Array.isArray(out) ? out[0] : out).output.map((c) => c.code ?? '').join('\n')
+    const buf = Buffer.from(js)
+    return {
+      min: buf.length,
+      gzip: gzipSync(buf, { level: 9 }).length,
+      brotli: brotliCompressSync(buf).length,
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+// Everything each entry exports, as an app importing all of it would pay.
+const ENTRIES = {
+  'session-keeper': `export * from 'session-keeper'`,
+  'session-keeper/react': `export * from 'session-keeper/react'`,
+  'session-keeper/testing': `export * from 'session-keeper/testing'`,
+  'core + react': `export * from 'session-keeper'\nexport * from 'session-keeper/react'`,
+}
+
+/** KiB budgets, gzip: core + react in total, and our own code in it (crypto-js external). */
+export const BUDGET = { total: 12, own: 5 }
+
+export async function measureSizes() {
+  const rows = []
+  for (const [name, code] of Object.entries(ENTRIES)) {
+    const all = await bundle(code, { cryptoExternal: false })
+    const own = await bundle(code, { cryptoExternal: true })
+    rows.push({ name, all, own })
+  }
+  return rows
+}
+
+export const kib = (n) => (n / 1024).toFixed(2)
+
+export function sizeTable(rows) {
+  return rows.map(({ name, all, own }) => ({
+    entry: name,
+    'min KiB': kib(all.min),
+    'gzip KiB': kib(all.gzip),
+    'brotli KiB': kib(all.brotli),
+    'own code gzip KiB': kib(own.gzip),
+    'own code brotli KiB': kib(own.brotli),
+  }))
+}
+
+export function checkSizes(rows, check) {
+  const both = rows.find((r) => r.name === 'core + react')
+  check(
+    `core + react ≤ ${BUDGET.total} KiB gzip`,
+    both.all.gzip <= BUDGET.total * 1024,
+    `${kib(both.all.gzip)} KiB`,
+  )
+  check(
+    `our own code (core + react) ≤ ${BUDGET.own} KiB gzip`,
+    both.own.gzip <= BUDGET.own * 1024,
+    `${kib(both.own.gzip)} KiB`,
+  )
+}
