@@ -4,7 +4,11 @@
 import { execFileSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { runActivity } from './activity.mjs'
+import { runHotPath } from './hotpath.mjs'
+import { checkSizes, measureSizes, sizeTable } from './size.mjs'
 import { runStampede } from './stampede.mjs'
+import { runStartup } from './startup.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: 'inherit' })
@@ -16,7 +20,22 @@ const check = (name, ok, value) => {
 }
 
 const only = process.argv[2]
-if (!only || only === 'stampede') await runStampede(lib, check)
+const suites = {
+  async size() {
+    const rows = await measureSizes()
+    console.log(
+      '\nBundle size: each entry bundled and minified (vite/rolldown), axios, react and msw external;',
+    )
+    console.log('"own code" leaves crypto-js out too. gzip level 9, brotli default.')
+    console.table(sizeTable(rows))
+    checkSizes(rows, check)
+  },
+  hotpath: () => runHotPath(lib, check),
+  startup: () => runStartup(lib, check),
+  activity: () => runActivity(lib, check),
+  stampede: () => runStampede(lib, check),
+}
+for (const [name, run] of Object.entries(suites)) if (!only || only === name) await run()
 
 if (failures.length) {
   console.error(`\nBudgets missed:\n- ${failures.join('\n- ')}`)
