@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, vi } from 'vitest'
 import { createSessionKeeper, type SessionKeeper, type SessionKeeperOptions } from '../src/index.js'
 import { MemoryStorage } from '../src/storage/store.js'
 import { createMockAuthApi, type MockAuthApiOptions } from '../src/testing/index.js'
+import { checkForLeaks, watchIssuedTokens, watchKeeper } from './leaks.js'
 
 export const API = 'http://api.test'
 export const SECRET = 'test-secret-0123456789abcdef'
@@ -23,6 +24,8 @@ export function useMockApi(options: MockAuthApiOptions = {}) {
   const server = setupServer()
   const keepers: SessionKeeper<User>[] = []
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  watchIssuedTokens(server)
+  checkForLeaks()
   afterEach(() => {
     for (const k of keepers.splice(0)) k.destroy()
     server.resetHandlers()
@@ -48,6 +51,7 @@ export function useMockApi(options: MockAuthApiOptions = {}) {
         ...opts,
       })
       keepers.push(keeper)
+      watchKeeper(keeper)
       return keeper
     },
   }

@@ -2,6 +2,7 @@
 // Web Locks, and per-tab window/document targets for wake and activity events.
 import type { ChannelLike, LocksLike, SessionKeeperOptions } from '../src/index.js'
 import { MemoryStorage } from '../src/storage/store.js'
+import { recordMessage } from './leaks.js'
 
 /** BroadcastChannel semantics: async delivery to every other member of the same name. */
 export class ChannelHub {
@@ -17,6 +18,7 @@ export class ChannelHub {
   }
   deliver(from: FakeChannel, data: unknown) {
     this.sent.push(structuredClone(data))
+    recordMessage(data)
     for (const m of this.members.get(from.name) ?? [])
       if (m !== from && !this.deaf.has(m)) queueMicrotask(() => m.receive(structuredClone(data)))
   }
@@ -126,6 +128,7 @@ export class SharedStorage {
     const views = (this.views ??= new Map())
     views.set(own, pending)
     const fire = (key: string, newValue: string | null) => {
+      if (key.endsWith(':message') && newValue) recordMessage(newValue)
       for (const w of this.windows)
         if (w !== own && !this.deaf.has(w))
           w.dispatchEvent(Object.assign(new Event('storage'), { key, newValue }))

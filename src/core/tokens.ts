@@ -55,9 +55,18 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
 
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
 
+/**
+ * Outside these bounds a value is garbage, not a token lifetime: too long would never refresh,
+ * too short would refresh on every request.
+ */
+const MIN_LIFETIME_S = 1
+const MAX_LIFETIME_S = 10 * 365 * 24 * 3600
+
 function seconds(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null
+  return typeof n === 'number' && Number.isFinite(n) && n >= MIN_LIFETIME_S && n <= MAX_LIFETIME_S
+    ? n
+    : null
 }
 
 /**
@@ -92,8 +101,11 @@ export function expiryOf(
   const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp : null
   if (exp === null) return null
   const iat = typeof claims?.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : null
-  if (iat !== null && exp > iat) return receivedAt + (exp - iat) * 1000
-  return exp * 1000 > receivedAt ? exp * 1000 : null
+  if (iat !== null && exp > iat) {
+    const lifetime = seconds(exp - iat)
+    return lifetime === null ? null : receivedAt + lifetime * 1000
+  }
+  return seconds((exp * 1000 - receivedAt) / 1000) === null ? null : exp * 1000
 }
 
 /** True when `value` has the shape of a {@link Session} (used on decrypted storage). */

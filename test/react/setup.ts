@@ -9,6 +9,7 @@ import {
   type SessionKeeperOptions,
 } from '../../src/index.js'
 import { createMockAuthApi } from '../../src/testing/index.js'
+import { checkForLeaks, watchIssuedTokens, watchKeeper } from '../leaks.js'
 
 export const API = 'http://api.test'
 export interface User {
@@ -21,6 +22,8 @@ export function useReactHarness() {
   let api = createMockAuthApi({ baseURL: API })
   const keepers: SessionKeeper<User>[] = []
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+  watchIssuedTokens(server)
+  checkForLeaks()
   afterEach(() => {
     cleanup()
     for (const k of keepers.splice(0)) k.destroy()
@@ -46,6 +49,7 @@ export function useReactHarness() {
         ...opts,
       })
       keepers.push(keeper)
+      watchKeeper(keeper)
       return keeper
     },
   }
