@@ -1,4 +1,4 @@
-import axios, { AxiosError, type InternalAxiosRequestConfig } from 'axios'
+import axios, { AxiosError, type AxiosAdapter, type InternalAxiosRequestConfig } from 'axios'
 import fc from 'fast-check'
 import { afterEach, expect, it, vi } from 'vitest'
 import { createSessionKeeper } from '../../src/index.js'
@@ -92,7 +92,7 @@ it('holds its invariants under any interleaving', async () => {
             )
       const keeper = createSessionKeeper({
         baseURL: 'http://api.test',
-        http: axios.create({ baseURL: 'http://api.test', adapter }),
+        http: axios.create({ baseURL: 'http://api.test', adapter: adapter as AxiosAdapter }),
         storage: 'memory',
         crossTab: false,
         healthInterval: false,
