@@ -57,7 +57,7 @@ const ENTRIES = {
  * BUDGET is enforced (a ratchet: lower it as the code shrinks, never raise it without a reason in
  * the commit); TARGET is issue 9's goal, printed with the gap until it is met.
  */
-export const BUDGET = { total: 19.5, own: 11.5 }
+export const BUDGET = { total: 19.75, own: 11.75 }
 export const TARGET = { total: 12, own: 5 }
 
 export async function measureSizes() {

@@ -57,53 +57,61 @@ class FakeChannel implements ChannelLike {
   }
 }
 
-/** Web Locks, exclusive mode, FIFO; an abort while waiting rejects with AbortError. */
+/** Web Locks, exclusive mode, FIFO, with ifAvailable and steal; an abort while waiting rejects. */
 export class FakeLocks implements LocksLike {
-  private held = new Set<string>()
-  private queues = new Map<string, Array<() => void>>()
+  private holder = new Map<string, object>()
+  private queues = new Map<string, Array<{ grant: (h: object) => void }>>()
   requests = 0
   async request<T>(
     name: string,
-    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
     callback: (lock: unknown) => Promise<T>,
   ): Promise<T> {
     this.requests += 1
-    if (options.ifAvailable && this.held.has(name)) return callback(null)
-    await this.acquire(name, options.signal)
+    if (options.ifAvailable && this.holder.has(name)) return callback(null)
+    if (options.steal) this.holder.delete(name) // the old holder runs on, no longer holding it
+    const me = await this.acquire(name, options.signal)
     try {
       return await callback({ name })
     } finally {
-      this.release(name)
+      this.release(name, me)
     }
   }
   /** Holds a lock forever, as a hung tab would. */
   hang(name: string) {
-    this.held.add(name)
+    this.holder.set(name, {})
   }
-  private acquire(name: string, signal?: AbortSignal): Promise<void> {
-    if (!this.held.has(name)) {
-      this.held.add(name)
-      return Promise.resolve()
+  private acquire(name: string, signal?: AbortSignal): Promise<object> {
+    if (!this.holder.has(name)) {
+      const me = {}
+      this.holder.set(name, me)
+      return Promise.resolve(me)
     }
     return new Promise((resolve, reject) => {
       const q = this.queues.get(name) ?? []
       this.queues.set(name, q)
-      const grant = () => {
-        signal?.removeEventListener('abort', abort)
-        resolve()
+      const entry = {
+        grant: (h: object) => {
+          signal?.removeEventListener('abort', abort)
+          resolve(h)
+        },
       }
       const abort = () => {
-        q.splice(q.indexOf(grant), 1)
+        q.splice(q.indexOf(entry), 1)
         reject(new DOMException('aborted', 'AbortError'))
       }
       signal?.addEventListener('abort', abort)
-      q.push(grant)
+      q.push(entry)
     })
   }
-  private release(name: string) {
+  private release(name: string, me: object) {
+    if (this.holder.get(name) !== me) return // stolen meanwhile: not ours to release
     const next = this.queues.get(name)?.shift()
-    if (next) next()
-    else this.held.delete(name)
+    if (next) {
+      const h = {}
+      this.holder.set(name, h)
+      next.grant(h)
+    } else this.holder.delete(name)
   }
 }
 
@@ -164,6 +172,19 @@ export interface BrowserOptions {
   storageLagMs?: number
 }
 
+/** An EventTarget that counts its listeners, to prove none is left behind. */
+export class CountingTarget extends EventTarget {
+  listeners = 0
+  override addEventListener(...args: Parameters<EventTarget['addEventListener']>) {
+    this.listeners += 1
+    super.addEventListener(...args)
+  }
+  override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>) {
+    this.listeners -= 1
+    super.removeEventListener(...args)
+  }
+}
+
 /** Makes tab options for keepers of one simulated browser. */
 export function browser({
   webLocks = true,
@@ -179,8 +200,8 @@ export function browser({
     storage,
     /** Options for a new tab of this browser (pass to makeKeeper). */
     tab(extra: Partial<SessionKeeperOptions<any>> = {}) {
-      const window = new EventTarget()
-      const document = Object.assign(new EventTarget(), { visibilityState: 'visible' as string })
+      const window = new CountingTarget()
+      const document = Object.assign(new CountingTarget(), { visibilityState: 'visible' as string })
       const channels: ChannelLike[] = []
       const openChannel = (name: string) => {
         const c = hub.open(name)

@@ -114,6 +114,10 @@ export function createSessionKeeper<User = unknown>(
     onForeignSession: () => {
       if (mounted) void bootCookieSession()
     },
+    onBackoff: (until) => {
+      refresher.deferUntil(until)
+      evaluate()
+    },
   })
 
   const refresher: Refresher<User> = new Refresher<User>({
@@ -133,6 +137,7 @@ export function createSessionKeeper<User = unknown>(
     commit: (s) => state.commit(s),
     end: (reason) => state.end(reason),
     emit: (e) => state.emitter.emit(e),
+    shareBackoff: (until) => state.post({ kind: 'backoff', until }),
     reschedule: () => evaluate(),
   })
   state.onReset = () => refresher.reset()
@@ -213,7 +218,7 @@ export function createSessionKeeper<User = unknown>(
     const stillValid = (c: Session<User> | null) =>
       c !== null && (c.expiresAt === null || clock.now() < c.expiresAt)
     // Backing off after a transient failure: use the token while it lasts rather than hammer.
-    if (!refresher.inFlight && refresher.failing && now < refresher.retryAt) {
+    if (!refresher.inFlight && refresher.backingOff(now)) {
       if (stillValid(s)) return s
       throw new SessionError(
         'refresh_unavailable',
@@ -359,7 +364,7 @@ export function createSessionKeeper<User = unknown>(
   function onWake(event: Event): void {
     if (event.type === 'visibilitychange' && !isVisible()) return evaluate()
     // Coming back online or into view: a refresh that was backing off is retried at once.
-    if (refresher.failing) refresher.retryAt = 0
+    refresher.retryNow()
     evaluate()
   }
 

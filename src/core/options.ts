@@ -44,7 +44,7 @@ export interface ChannelLike {
 export interface LocksLike {
   request<T>(
     name: string,
-    options: { signal?: AbortSignal; ifAvailable?: boolean },
+    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
     callback: (lock: unknown) => Promise<T>,
   ): Promise<T>
 }
@@ -102,7 +102,12 @@ export interface SessionKeeperOptions<User = unknown> {
   mapAuthResponse?: (body: unknown) => AuthResult<User> | null
   /** Timeout of one refresh call. @default 10_000 */
   refreshTimeout?: number
-  /** How long to wait for another tab's refresh lock before taking over. @default 5_000 */
+  /**
+   * How long to wait for another tab's refresh lock before re-reading storage and taking over. With
+   * Web Locks a waiting tab also waits out the holder's `refreshTimeout` (+1 s): the browser frees a
+   * dead tab's lock at once, so only a live holder can be waited on, and its refresh is bounded.
+   * @default 5_000
+   */
   lockTimeout?: number
   /** Confirm a restored session with one background `verify` call. @default true */
   verifyOnRestore?: boolean

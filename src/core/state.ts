@@ -23,6 +23,8 @@ export interface StateHooks {
   onHealth(at: number, health: TokenHealth): void
   /** Cookie mode: another tab signed in; this one must ask the server (nothing is stored). */
   onForeignSession(): void
+  /** Another tab's refresh failed transiently: back off with it until `until`. */
+  onBackoff(until: number): void
 }
 
 function randomId(): string {
@@ -91,7 +93,15 @@ export class SessionState<User> {
     this.lock_ = !crossTab
       ? noLock
       : locks
-        ? webLock(locks, `session-keeper:${storageKey}`, clock, lockTimeout)
+        ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
+          // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
+          // rather than start a second refresh with the same refresh token.
+          webLock(
+            locks,
+            `session-keeper:${storageKey}`,
+            clock,
+            Math.max(lockTimeout, refreshTimeout + 1_000),
+          )
         : leaseLock(
             this.storage,
             `${storageKey}:lock`,
@@ -291,6 +301,9 @@ export class SessionState<User> {
         break
       case 'health':
         this.hooks.onHealth(message.at, message.health)
+        break
+      case 'backoff':
+        this.hooks.onBackoff(message.until)
         break
     }
   }

@@ -46,11 +46,6 @@ export function createScope(apiBase: string): (url: string) => boolean {
   }
 }
 
-/** Resolves an endpoint path against the API base, for requests and for matching. */
-export function endpointURL(apiBase: string, path: string): string {
-  return fullURL(apiBase, path)
-}
-
 /** A URL reduced to origin + path, for comparing endpoints whatever their query string. */
 export function normalizeURL(url: string): string {
   try {

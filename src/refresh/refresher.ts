@@ -24,6 +24,8 @@ export interface RefresherHost<User> {
   commit(session: Session<User>): void
   end(reason: EndReason): void
   emit(event: SessionEvent<User>): void
+  /** Tells the other tabs not to try before `until` (a transient failure here). */
+  shareBackoff(until: number): void
   /** Something changed that may move a deadline. */
   reschedule(): void
 }
@@ -44,8 +46,10 @@ export function isRejection(error: unknown): boolean {
 export class Refresher<User> {
   private inflight: Promise<Session<User>> | null = null
   private failures = 0
-  /** No automatic attempt before this moment (backoff). */
-  retryAt = 0
+  /** No automatic attempt before this moment (backoff after a failure here). */
+  private retryAt = 0
+  /** Another tab's failure: the browser backs off as one, instead of each tab in turn. */
+  private sharedUntil = 0
 
   constructor(private readonly host: RefresherHost<User>) {}
 
@@ -53,23 +57,38 @@ export class Refresher<User> {
     return this.inflight !== null
   }
 
-  get failing(): boolean {
-    return this.failures > 0
+  /** True while this tab, or another, is backing off after a transient failure. */
+  backingOff(now: number): boolean {
+    return now < Math.max(this.failures > 0 ? this.retryAt : 0, this.sharedUntil)
   }
 
   /** When the next automatic refresh is due for `session`, or `null` for never (opaque token). */
   dueAt(session: Session<User>): number | null {
-    if (this.failures > 0) return this.retryAt
-    if (session.expiresAt === null) return null
-    return (
-      session.expiresAt - marginFor(session.issuedAt, session.expiresAt, this.host.refreshMargin)
-    )
+    const own =
+      this.failures > 0
+        ? this.retryAt
+        : session.expiresAt === null
+          ? null
+          : session.expiresAt -
+            marginFor(session.issuedAt, session.expiresAt, this.host.refreshMargin)
+    return own === null ? null : Math.max(own, this.sharedUntil)
   }
 
-  /** Forget backoff (a new session, or the network came back). */
+  /** Another tab failed transiently and retries at `until`: wait for that too. */
+  deferUntil(until: number): void {
+    this.sharedUntil = Math.max(this.sharedUntil, until)
+  }
+
+  /** The network came back or the tab came into view: retry at once. */
+  retryNow(): void {
+    this.retryAt = 0
+    this.sharedUntil = 0
+  }
+
+  /** Forget backoff (a new session). */
   reset(): void {
     this.failures = 0
-    this.retryAt = 0
+    this.retryNow()
   }
 
   /**
@@ -102,6 +121,11 @@ export class Refresher<User> {
       const current = host.getSession()
       if (!current) throw new SessionError('session_expired', 'The session ended during refresh.')
       if (replaced()) return this.succeeded(current, false)
+      if (host.clock.now() < this.sharedUntil)
+        throw new SessionError(
+          'refresh_unavailable',
+          'Another tab could not refresh just now; will retry.',
+        )
       let body: unknown
       try {
         const response = await host.http.post(
@@ -180,6 +204,7 @@ export class Refresher<User> {
       status ? { status } : {},
     )
     this.host.emit({ type: 'refreshFailed', error, retryInMs: delay })
+    this.host.shareBackoff(this.retryAt)
     this.host.reschedule()
     throw error
   }

@@ -108,13 +108,4 @@ export class SessionStore<User> {
       return 'unavailable'
     }
   }
-
-  /** The raw sealed value, for telling whether another tab changed it. */
-  peek(): string | null {
-    try {
-      return this.storage.getItem(this.key)
-    } catch {
-      return null
-    }
-  }
 }

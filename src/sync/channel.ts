@@ -10,6 +10,7 @@ export type TabMessage =
   | { kind: 'end'; reason: EndReason }
   | { kind: 'activity'; at: number }
   | { kind: 'health'; at: number; health: TokenHealth }
+  | { kind: 'backoff'; until: number }
 
 const NS = 'session-keeper'
 const END_REASONS = new Set<string>([
@@ -38,6 +39,8 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
         : null
     case 'activity':
       return num(m.at) ? { kind: 'activity', at: m.at as number } : null
+    case 'backoff':
+      return num(m.until) ? { kind: 'backoff', until: m.until as number } : null
     case 'health': {
       const h = m.health as Record<string, unknown> | null
       if (

@@ -43,8 +43,9 @@ export function webLock(
         })
       } catch (error) {
         if (entered) throw error
-        // Timed out waiting: the caller re-reads storage first, so taking over is safe.
-        return fn(true)
+        // Timed out waiting: take the lock over (steal it), so tabs still waiting queue behind
+        // this one instead of getting the lock too; the caller re-reads storage first.
+        return locks.request(name, { steal: true }, () => fn(true))
       } finally {
         cancel()
       }
