@@ -283,6 +283,32 @@ describe('transient refresh failures', () => {
     expect(keeper.getSnapshot().status).toBe('authenticated')
   })
 
+  it.each(['online', 'visibilitychange'])(
+    'a refresh backing off is retried at once on %s',
+    async (type) => {
+      const win = new EventTarget()
+      const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' })
+      const keeper = await signedIn({
+        idleTimeout: false,
+        environment: {
+          window: win,
+          document: doc,
+          openChannel: null,
+          locks: null,
+          random: () => 1,
+        },
+      })
+      api().failNext('refresh', 'network', 10)
+      // attempts at 0, +1, +3, +7, +15 and +31 s; the next would be 32 s later
+      await vi.advanceTimersByTimeAsync(TTL - 60_000 + 31_000 + 1_000)
+      expect(api().counts.refresh).toBe(6)
+      ;(type === 'online' ? win : doc).dispatchEvent(new Event(type))
+      await pass(100)
+      expect(api().counts.refresh).toBe(7)
+      expect(keeper.getSnapshot().status).toBe('authenticated')
+    },
+  )
+
   it('a 200 with a malformed body persists nothing and counts as transient', async () => {
     const storage = new MemoryStorage()
     const keeper = await signedIn({ storage })

@@ -144,6 +144,21 @@ describe('rendering cost', () => {
   })
 })
 
+describe('tokens in the URL', () => {
+  it('are never accepted: a link carrying tokens signs nobody in (session fixation)', () => {
+    window.history.pushState(
+      {},
+      '',
+      '/?access_token=eyJhbGciOiJIUzI1NiJ9.e30.x&refresh_token=r#access_token=eyJ.e30.y',
+    )
+    const keeper = makeKeeper({ storage: 'local' })
+    render(strict(keeper, <Status />))
+    expect(screen.getByTestId('status').textContent).toBe('unauthenticated')
+    expect(Object.values({ ...localStorage }).join()).not.toContain('eyJ')
+    window.history.pushState({}, '', '/')
+  })
+})
+
 describe('RequireAuth', () => {
   it('shows the fallback, then the protected content after login, and remembers where the user was going', async () => {
     window.history.pushState({}, '', '/reports/42?tab=q3#chart')
