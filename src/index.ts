@@ -10,6 +10,7 @@ export type {
   SessionKeeperOptions,
 } from './core/options.js'
 export { decodeJwt, defaultMapAuthResponse } from './core/tokens.js'
+export { sessionEventTypes } from './core/types.js'
 export type {
   AuthResult,
   EndReason,

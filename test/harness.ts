@@ -1,7 +1,12 @@
 // The one mock API every core test uses, plus helpers to make keepers ("tabs") against it.
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, vi } from 'vitest'
-import { createSessionKeeper, type SessionKeeper, type SessionKeeperOptions } from '../src/index.js'
+import {
+  createSessionKeeper,
+  sessionEventTypes,
+  type SessionKeeper,
+  type SessionKeeperOptions,
+} from '../src/index.js'
 import { MemoryStorage } from '../src/storage/store.js'
 import { createMockAuthApi, type MockAuthApiOptions } from '../src/testing/index.js'
 import { checkForLeaks, watchIssuedTokens, watchKeeper } from './leaks.js'
@@ -60,18 +65,7 @@ export function useMockApi(options: MockAuthApiOptions = {}) {
 /** Collects every event of a keeper, in order. */
 export function recordEvents(keeper: SessionKeeper<User>) {
   const events: Array<{ type: string; [k: string]: unknown }> = []
-  for (const type of [
-    'loggedIn',
-    'loggedOut',
-    'refreshed',
-    'refreshFailed',
-    'healthChecked',
-    'idleWarning',
-    'active',
-    'storageError',
-    'synced',
-  ] as const)
-    keeper.on(type, (e) => events.push(e as never))
+  for (const type of sessionEventTypes) keeper.on(type, (e) => events.push(e as never))
   return events
 }
 

@@ -2,21 +2,10 @@
 // produces that an app could log or show (snapshots, events, SessionError messages, console lines,
 // cross-tab messages); after each file, no output may contain any token or any part of one.
 import { afterAll, expect, vi } from 'vitest'
-import type { SessionKeeper } from '../src/index.js'
+import { sessionEventTypes, type SessionKeeper } from '../src/index.js'
 
 const issued = new Set<string>()
 const outputs: Array<{ kind: string; text: string }> = []
-const EVENT_TYPES = [
-  'loggedIn',
-  'loggedOut',
-  'refreshed',
-  'refreshFailed',
-  'healthChecked',
-  'idleWarning',
-  'active',
-  'storageError',
-  'synced',
-] as const
 
 /** Records the tokens a mocked auth response carries (body fields and Set-Cookie). */
 export function watchIssuedTokens(server: {
@@ -45,7 +34,7 @@ export function watchKeeper<U>(keeper: SessionKeeper<U>): void {
   keeper.subscribe(() =>
     outputs.push({ kind: 'snapshot', text: JSON.stringify(keeper.getSnapshot()) }),
   )
-  for (const type of EVENT_TYPES)
+  for (const type of sessionEventTypes)
     keeper.on(type, (e) => {
       const error = (e as { error?: unknown }).error
       outputs.push({

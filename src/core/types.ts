@@ -86,6 +86,19 @@ export type SessionEvent<User = unknown> =
 /** The names of {@link SessionEvent}s. */
 export type SessionEventType = SessionEvent['type']
 
+/** Every event type, e.g. to log them all: `for (const t of sessionEventTypes) keeper.on(t, log)`. */
+export const sessionEventTypes: readonly SessionEventType[] = Object.freeze([
+  'loggedIn',
+  'loggedOut',
+  'refreshed',
+  'refreshFailed',
+  'healthChecked',
+  'idleWarning',
+  'active',
+  'storageError',
+  'synced',
+])
+
 /** The event of a given type. */
 export type SessionEventOf<T extends SessionEventType, User = unknown> = Extract<
   SessionEvent<User>,

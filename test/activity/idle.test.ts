@@ -8,25 +8,12 @@ import {
   settle,
   useMockApi,
 } from '../harness.js'
-import { browser } from '../tabs.js'
+import { browser, CountingTarget } from '../tabs.js'
 
 const IDLE = 120_000
 const WARN = 30_000
 const { server, api, makeKeeper } = useMockApi()
 beforeEach(() => void vi.useFakeTimers())
-
-/** An EventTarget that counts its listeners, to prove they exist only while started. */
-class CountingTarget extends EventTarget {
-  listeners = 0
-  override addEventListener(...args: Parameters<EventTarget['addEventListener']>) {
-    this.listeners += 1
-    super.addEventListener(...args)
-  }
-  override removeEventListener(...args: Parameters<EventTarget['removeEventListener']>) {
-    this.listeners -= 1
-    super.removeEventListener(...args)
-  }
-}
 
 function tab(extra: Parameters<typeof makeKeeper>[0] = {}) {
   const window = new CountingTarget()
@@ -175,7 +162,7 @@ describe('sleep and wake', () => {
 })
 
 describe('across tabs', () => {
-  it('activity in one tab keeps every tab signed in; idle logout only when all were idle', async () => {
+  async function twoTabsSignedIn() {
     const b = browser()
     const tabs = [b.tab(), b.tab()].map((t) => {
       const keeper = makeKeeper({ ...t.options, idleTimeout: IDLE, idleWarning: WARN })
@@ -183,6 +170,11 @@ describe('across tabs', () => {
       return { ...t, keeper }
     })
     await settle(tabs[0]!.keeper.login(ADA))
+    return tabs
+  }
+
+  it('activity in one tab keeps every tab signed in; idle logout only when all were idle', async () => {
+    const tabs = await twoTabsSignedIn()
     await pass(1000)
     for (let i = 0; i < 10; i++) {
       await vi.advanceTimersByTimeAsync(IDLE / 2)
@@ -196,13 +188,7 @@ describe('across tabs', () => {
   })
 
   it('activity in another tab ends this tab’s warning too', async () => {
-    const b = browser()
-    const tabs = [b.tab(), b.tab()].map((t) => {
-      const keeper = makeKeeper({ ...t.options, idleTimeout: IDLE, idleWarning: WARN })
-      keeper.start()
-      return { ...t, keeper }
-    })
-    await settle(tabs[0]!.keeper.login(ADA))
+    const tabs = await twoTabsSignedIn()
     await vi.advanceTimersByTimeAsync(IDLE - WARN + 1_000)
     for (const { keeper } of tabs)
       expect(keeper.getSnapshot()).toMatchObject({ idleWarningAt: expect.any(Number) })

@@ -1,6 +1,6 @@
 import { setupServer } from 'msw/node'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { extractSamples, samplesDir } from '../../scripts/readme-samples.mjs'
+import { extractSamples, samplesDir } from './samples.mjs'
 import { createMockAuthApi } from '../../src/testing/index.js'
 
 // The README's TypeScript samples, run as written against the mock API on the origin they use.

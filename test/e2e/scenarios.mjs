@@ -43,6 +43,8 @@ export const scenarios = {
     shot,
   }) {
     const page = await open(context, url)
+    const consoleLines = []
+    page.on('console', (m) => consoleLines.push(m.text()))
     await expectText(page, 'status', 'unauthenticated')
     await shot('sign-in.png', page)
     const login = await signIn(page)
@@ -62,6 +64,10 @@ export const scenarios = {
     await page.getByTestId('load-data').click()
     await page.getByTestId('items').waitFor()
     await shot('signed-in.png', page)
+    // nothing the page logged, nor the event log it shows, holds a token
+    const shown = consoleLines.join('\n') + (await page.getByTestId('event-log').innerText())
+    for (const token of [login.access_token, login.refresh_token])
+      assert.ok(!shown.includes(token.split('.')[2]))
   },
 
   async 'two tabs: one refresh between them, and logout everywhere'({ context, url, shot }) {

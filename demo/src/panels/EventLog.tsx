@@ -1,18 +1,6 @@
 import { useEffect, useState } from 'react'
-import type { SessionEvent, SessionEventType } from 'session-keeper'
+import { sessionEventTypes, type SessionEvent } from 'session-keeper'
 import { useKeeper } from 'session-keeper/react'
-
-const TYPES: SessionEventType[] = [
-  'loggedIn',
-  'loggedOut',
-  'refreshed',
-  'refreshFailed',
-  'healthChecked',
-  'idleWarning',
-  'active',
-  'storageError',
-  'synced',
-]
 
 function describe(e: SessionEvent): string {
   switch (e.type) {
@@ -38,7 +26,7 @@ export function EventLog() {
   const [log, setLog] = useState<Array<{ id: number; at: string; type: string; text: string }>>([])
   useEffect(() => {
     let id = 0
-    const offs = TYPES.map((type) =>
+    const offs = sessionEventTypes.map((type) =>
       keeper.on(type, (e) =>
         setLog((l) =>
           [

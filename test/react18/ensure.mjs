@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 
-const dir = resolve(import.meta.dirname, '../test/react18')
+const dir = import.meta.dirname
 if (!existsSync(resolve(dir, 'node_modules/react-dom/package.json'))) {
   execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', dir], { stdio: 'inherit' })
 }

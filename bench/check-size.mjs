@@ -1,5 +1,5 @@
 // The deterministic part of the benchmarks, run by `npm test`: bundle sizes against their budget.
-import { checkSizes, measureSizes, sizeTable } from '../bench/size.mjs'
+import { checkSizes, measureSizes, sizeTable } from './size.mjs'
 
 const failures = []
 const rows = await measureSizes()
