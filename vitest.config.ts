@@ -3,6 +3,20 @@ import { defineConfig } from 'vitest/config'
 
 const react18 = (name: string) => resolve(import.meta.dirname, 'test/react18/node_modules', name)
 
+// The README samples import the package by name: point the names at the sources (as the demo
+// does), so tests never depend on a build being present.
+const self = [
+  {
+    find: /^session-keeper\/react$/,
+    replacement: resolve(import.meta.dirname, 'src/react/index.ts'),
+  },
+  {
+    find: /^session-keeper\/testing$/,
+    replacement: resolve(import.meta.dirname, 'src/testing/index.ts'),
+  },
+  { find: /^session-keeper$/, replacement: resolve(import.meta.dirname, 'src/index.ts') },
+]
+
 // Core tests run in Node; React tests in jsdom, twice: React 19 and React 18 (aliased from
 // test/react18, with Testing Library inlined so its own imports of react resolve to 18 too).
 // Browser (e2e) tests have their own runner, test/e2e/run.mjs: they need the demo built first.
@@ -10,6 +24,7 @@ export default defineConfig({
   test: {
     projects: [
       {
+        resolve: { alias: self },
         test: {
           name: 'core',
           environment: 'node',
@@ -18,6 +33,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: self },
         test: {
           name: 'react19',
           environment: 'jsdom',
@@ -28,6 +44,7 @@ export default defineConfig({
       {
         resolve: {
           alias: [
+            ...self,
             // Testing Library's ESM build, so its own react imports go through these aliases too
             {
               find: /^@testing-library\/react$/,
