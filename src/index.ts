@@ -1,4 +1,5 @@
-export { createSessionKeeper, type SessionDeadlines, type SessionKeeper } from './core/keeper.js'
+export { createSessionKeeper } from './core/keeper.js'
+export type { SessionDeadlines, SessionKeeper } from './core/instance.js'
 export { SessionError, isSessionError, type SessionErrorCode } from './core/errors.js'
 export { systemClock, type Clock } from './core/clock.js'
 export { defaultEndpoints } from './core/options.js'

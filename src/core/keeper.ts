@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance } from 'axios'
+import axios from 'axios'
 import { trackActivity } from '../activity/tracker.js'
 import { HealthPoller } from '../health/poller.js'
 import { installInterceptors, sessionEnded } from '../http/interceptors.js'
@@ -7,77 +7,15 @@ import { marginFor } from '../refresh/backoff.js'
 import { Refresher } from '../refresh/refresher.js'
 import { resolveEnvironment } from './environment.js'
 import { SessionError, isSessionError } from './errors.js'
+import { createFlows } from './flows.js'
 import { SessionState } from './state.js'
 import { resolveOptions, type SessionKeeperOptions } from './options.js'
-import { defaultMapAuthResponse, expiryOf, nextRev, type Session } from './tokens.js'
-import type {
-  AuthResult,
-  SessionEventOf,
-  SessionEventType,
-  SessionSnapshot,
-  TokenHealth,
-} from './types.js'
-
-/** A running session: the axios instance, the snapshot store, the event stream and the actions. */
-export interface SessionKeeper<User = unknown> {
-  /** The axios instance with the interceptors attached (while started). */
-  readonly http: AxiosInstance
-  /** The timing options in force (after defaults), e.g. to show countdowns. */
-  readonly timing: Readonly<{
-    refreshMargin: number
-    idleTimeout: number | false
-    idleWarning: number
-    absoluteTimeout: number | false
-    healthInterval: number | false
-  }>
-  /** The current snapshot; the same object until something changes. */
-  getSnapshot(): SessionSnapshot<User>
-  /** Calls `listener` after each snapshot change; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void
-  /** Subscribes to one event type; returns the unsubscribe function. */
-  on<T extends SessionEventType>(
-    type: T,
-    handler: (event: SessionEventOf<T, User>) => void,
-  ): () => void
-  /** Signs in. Rejects with `invalid_credentials` (4xx) or `unavailable` (network, 5xx). */
-  login(credentials: object): Promise<User | null>
-  /** Registers and signs in with the returned tokens (any 2xx, 201 included). */
-  register(details: object): Promise<User | null>
-  /** Ends the session here and in every tab at once, then tells the server. Never rejects. */
-  logout(): Promise<void>
-  /** Refreshes now: one call however many callers, across tabs too. */
-  refresh(): Promise<void>
-  /** One token-health call now; resolves to the health body. */
-  checkHealth(): Promise<TokenHealth>
-  /** Records user activity the DOM does not see (a video playing, a long upload). */
-  touch(): void
-  /**
-   * The session's upcoming deadlines (ms since epoch), for countdowns. A read, not a
-   * subscription: activity moves the idle deadlines without changing the snapshot.
-   */
-  getDeadlines(): SessionDeadlines
-  /** Restores (synchronously in token mode), then starts timers and listeners. Returns `stop`. */
-  start(): () => void
-  /** Ejects the interceptors and clears every timer and listener. */
-  destroy(): void
-}
-
-/** When things will happen to the current session; `null` where nothing will (or no session). */
-export interface SessionDeadlines {
-  /** Next automatic refresh (or retry after a failure). */
-  refreshAt: number | null
-  /** When the idle warning starts (or started). */
-  idleWarningAt: number | null
-  /** When the idle logout happens unless there is activity. */
-  idleLogoutAt: number | null
-  /** When `absoluteTimeout` ends the session. */
-  absoluteLogoutAt: number | null
-}
+import type { SessionKeeper } from './instance.js'
+import { defaultMapAuthResponse, type Session } from './tokens.js'
+import type { AuthResult } from './types.js'
 
 /** Longest the keeper sleeps between checks of its deadlines: timers drift, devices sleep. */
 const MAX_STEP_MS = 60_000
-/** A restore-time verify claimed by one tab this recently is not repeated by the others. */
-const VERIFY_CLAIM_MS = 30_000
 
 /**
  * Creates a session keeper. Touches no browser global until `start()` (or the first login).
@@ -112,7 +50,7 @@ export function createSessionKeeper<User = unknown>(
     onAdopt: () => health_.restart(),
     onHealth: (at, health) => health_.adopt(at, health),
     onForeignSession: () => {
-      if (mounted) void bootCookieSession()
+      if (mounted) void flows.bootCookieSession()
     },
     onBackoff: (until) => {
       refresher.deferUntil(until)
@@ -234,126 +172,17 @@ export function createSessionKeeper<User = unknown>(
     }
   }
 
-  // ---- sign-in flows
-
-  function authError(error: unknown): SessionError {
-    const status = (error as { response?: { status?: number } }).response?.status
-    if (status && status >= 400 && status < 500 && status !== 408 && status !== 429)
-      return new SessionError(
-        'invalid_credentials',
-        `The server refused the credentials (HTTP ${status}).`,
-        { status },
-      )
-    return new SessionError(
-      'unavailable',
-      `The server could not be reached (${status ? `HTTP ${status}` : 'network error or timeout'}).`,
-      status ? { status } : {},
-    )
-  }
-
-  async function signIn(path: string, body: object): Promise<User | null> {
-    // A cookie-mode boot still asking the server could clear the new cookie with its failed
-    // refresh: let it finish first.
-    await booting
-    let data: unknown
-    try {
-      data = (await http.post(url(path), body, { [AUTH_CALL]: true, timeout: o.refreshTimeout }))
-        .data
-    } catch (error) {
-      throw authError(error)
-    }
-    const result = mapBody(data)
-    if (!result && !cookieMode)
-      throw new SessionError('unavailable', 'The sign-in response held no access token.')
-    const now = clock.now()
-    const accessToken = result?.accessToken ?? null
-    const user = (result?.user ?? (data as { user?: User } | null)?.user ?? null) as User | null
-    health_.restart() // the first poll is one interval after sign-in, not at once
-    state.commit({
-      accessToken,
-      refreshToken: result?.refreshToken ?? null,
-      expiresAt: expiryOf(accessToken, result?.expiresIn, now),
-      issuedAt: now,
-      user,
-      startedAt: now,
-      lastActivity: now,
-      rev: nextRev(state.session, now),
-    })
-    state.emitter.emit({ type: 'loggedIn', user })
-    return user
-  }
-
-  // ---- start-up: restore and verify
-
-  async function verifyRestored(): Promise<void> {
-    const claimed = await state.lock.run(async () =>
-      state.claimVerify(clock.now(), VERIFY_CLAIM_MS),
-    )
-    if (!claimed) return
-    try {
-      const rev = state.session?.rev
-      const body = (await http.get(url(ep.verify), { timeout: o.refreshTimeout })).data as {
-        valid?: unknown
-        user?: User
-      }
-      const s = state.session
-      if (body?.valid === false && s) await refresher.refresh()
-      else if (s && body?.user !== undefined && s.rev === rev)
-        state.commit({ ...s, user: body.user, rev: nextRev(s, clock.now()) })
-    } catch {
-      // a 401 went through the refresh path already; network failures never end a session
-    }
-  }
-
-  let booting: Promise<void> | null = null
-
-  function bootCookieSession(): Promise<void> {
-    booting ??= askServerForSession().finally(() => {
-      booting = null
-    })
-    return booting
-  }
-
-  async function askServerForSession(): Promise<void> {
-    const verify = (token: string | null) =>
-      http.get(url(ep.verify), {
-        [AUTH_CALL]: true,
-        timeout: o.refreshTimeout,
-        headers: token ? { Authorization: `Bearer ${token}` } : {},
-      })
-    const now = clock.now()
-    const base = { refreshToken: null, issuedAt: now, startedAt: now, lastActivity: now, rev: now }
-    try {
-      let token: string | null = null
-      let expiresIn: number | null | undefined
-      let data = await verify(null).then(
-        (r) => r.data as { user?: User },
-        async (error) => {
-          if ((error as { response?: { status?: number } }).response?.status !== 401) throw error
-          const refreshed = mapBody(
-            (await http.post(url(ep.refresh), {}, { [AUTH_CALL]: true })).data,
-          )
-          token = refreshed?.accessToken ?? null
-          expiresIn = refreshed?.expiresIn
-          return (await verify(token)).data as { user?: User }
-        },
-      )
-      if (state.session) return
-      health_.restart()
-      state.commit(
-        {
-          ...base,
-          accessToken: token,
-          expiresAt: expiryOf(token, expiresIn, now),
-          user: data?.user ?? null,
-        },
-        false,
-      )
-      state.emitter.emit({ type: 'synced', from: 'storage' })
-    } catch {
-      if (!state.session && state.status === 'loading') state.settle(null)
-    }
-  }
+  const flows = createFlows<User>({
+    http,
+    clock,
+    options: o,
+    url,
+    cookieMode,
+    mapBody,
+    state,
+    refresh: () => refresher.refresh(),
+    restartHealth: () => health_.restart(),
+  })
 
   // ---- mounting (reference-counted, so StrictMode's double mount costs nothing)
 
@@ -397,10 +226,10 @@ export function createSessionKeeper<User = unknown>(
       teardown.push(trackActivity(e, () => clock.now(), throttle, touch))
     }
     if (state.status === 'loading') {
-      if (cookieMode) void bootCookieSession()
+      if (cookieMode) void flows.bootCookieSession()
       else if (state.restore()) {
         health_.restart()
-        if (o.verifyOnRestore) void verifyRestored()
+        if (o.verifyOnRestore) void flows.verifyRestored()
       }
     } else state.syncFromStore()
     evaluate()
@@ -430,8 +259,8 @@ export function createSessionKeeper<User = unknown>(
     getSnapshot: state.snapshot.get,
     subscribe: state.snapshot.subscribe,
     on: (type, handler) => state.emitter.on(type, handler),
-    login: (credentials) => signIn(ep.login, credentials),
-    register: (details) => signIn(ep.register, details),
+    login: (credentials) => flows.signIn(ep.login, credentials),
+    register: (details) => flows.signIn(ep.register, details),
     async logout() {
       const s = state.session
       state.end('logout')

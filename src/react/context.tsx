@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useLayoutEffect, type ReactNode } from 'react'
 import { SessionError } from '../core/errors.js'
-import type { SessionKeeper } from '../core/keeper.js'
+import type { SessionKeeper } from '../core/instance.js'
 
 const KeeperContext = createContext<SessionKeeper<unknown> | null>(null)
 
