@@ -1,5 +1,5 @@
-// Bundle size as an app pays it: each entry bundled and minified with axios, react and msw
-// external, crypto-js counted (it ships inside our dependency tree) or external (our own code).
+// Bundle size as an app pays it: each entry bundled and fully minified (as an app's production
+// build minifies it: identifiers, syntax and whitespace) with axios, react and msw external, crypto-js counted (it ships inside our dependency tree) or external (our own code).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -29,7 +29,12 @@ async function bundle(code, { cryptoExternal }) {
         write: false,
         minify: true,
         lib: { entry, formats: ['es'], fileName: 'out' },
-        rolldownOptions: { external: cryptoExternal ? [...PEERS, /^crypto-js/] : PEERS },
+        rolldownOptions: {
+          external: cryptoExternal ? [...PEERS, /^crypto-js/] : PEERS,
+          // Vite's ES library mode keeps whitespace (to keep /*#__PURE__*/ annotations for the
+          // app's bundler); the app's own build then removes it. Measure what the app ships.
+          output: { minify: true },
+        },
       },
     })
     const js = (Array.isArray(out) ? out[0] : out).output.map((c) => c.code ?? '').join('\n')
@@ -57,7 +62,7 @@ const ENTRIES = {
  * BUDGET is enforced (a ratchet: lower it as the code shrinks, never raise it without a reason in
  * the commit); TARGET is issue 9's goal, printed with the gap until it is met.
  */
-export const BUDGET = { total: 19.75, own: 11.75 }
+export const BUDGET = { total: 17.25, own: 10.5 }
 export const TARGET = { total: 12, own: 5 }
 
 export async function measureSizes() {
