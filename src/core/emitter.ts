@@ -1,81 +1,66 @@
 import type { SessionEvent, SessionEventOf, SessionEventType } from './types.js'
 
-type Handler = (event: never) => void
+/** Calls each function with `arg`; one that throws is reported and never stops the others. */
+function callEach<A>(fns: Iterable<(arg: A) => void>, arg: A, what: string): void {
+  for (const fn of [...fns]) {
+    try {
+      fn(arg)
+    } catch (error) {
+      console.error(`[session-keeper] ${what} threw`, error)
+    }
+  }
+}
+
+/** A typed event stream. See {@link createEmitter}. */
+export type Emitter<User> = ReturnType<typeof createEmitter<User>>
 
 /**
  * A typed event stream. A handler that throws is reported on the console and never stops the
  * others (oidc-client-ts lets one bad listener starve the rest; we do not).
  */
-export class Emitter<User> {
-  private readonly handlers = new Map<SessionEventType, Set<Handler>>()
-
-  on<T extends SessionEventType>(
-    type: T,
-    handler: (event: SessionEventOf<T, User>) => void,
-  ): () => void {
-    let set = this.handlers.get(type)
-    if (!set) this.handlers.set(type, (set = new Set()))
-    const h = handler as Handler
-    set.add(h)
-    return () => void set.delete(h)
-  }
-
-  emit(event: SessionEvent<User>): void {
-    const set = this.handlers.get(event.type)
-    if (!set) return
-    for (const handler of [...set]) {
-      try {
-        ;(handler as (e: SessionEvent<User>) => void)(event)
-      } catch (error) {
-        console.error(`[session-keeper] a '${event.type}' handler threw`, error)
-      }
-    }
-  }
-
-  clear(): void {
-    this.handlers.clear()
+export function createEmitter<User>() {
+  const handlers = new Map<SessionEventType, Set<(event: never) => void>>()
+  return {
+    on<T extends SessionEventType>(
+      type: T,
+      handler: (event: SessionEventOf<T, User>) => void,
+    ): () => void {
+      const set = handlers.get(type) ?? new Set()
+      handlers.set(type, set.add(handler))
+      return () => void set.delete(handler)
+    },
+    emit(event: SessionEvent<User>): void {
+      callEach(handlers.get(event.type) ?? [], event as never, `a '${event.type}' handler`)
+    },
+    clear: () => handlers.clear(),
   }
 }
+
+/** One immutable snapshot and its listeners. See {@link createSnapshotStore}. */
+export type SnapshotStore<S extends object> = ReturnType<typeof createSnapshotStore<S>>
 
 /**
  * The store contract of zustand and `useSyncExternalStore`: one immutable snapshot, replaced only
- * when something really changes, and listeners told after each replacement.
+ * when something really changes (some own field differs), and listeners told after each replacement.
  */
-export class SnapshotStore<S extends object> {
-  private readonly listeners = new Set<() => void>()
-
-  constructor(private snapshot: S) {}
-
-  get = (): S => this.snapshot
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener)
-    return () => void this.listeners.delete(listener)
+export function createSnapshotStore<S extends object>(snapshot: S) {
+  const listeners = new Set<() => void>()
+  return {
+    get: (): S => snapshot,
+    subscribe(listener: () => void): () => void {
+      listeners.add(listener)
+      return () => void listeners.delete(listener)
+    },
+    clear: () => listeners.clear(),
+    set(next: S): void {
+      const keys = Object.keys(next) as (keyof S)[]
+      if (
+        keys.length === Object.keys(snapshot).length &&
+        keys.every((k) => Object.is(snapshot[k], next[k]))
+      )
+        return
+      snapshot = next
+      callEach(listeners, undefined, 'a subscriber')
+    },
   }
-
-  clear(): void {
-    this.listeners.clear()
-  }
-
-  /** Replaces the snapshot when `next` differs in any own field; returns whether it did. */
-  set(next: S): boolean {
-    if (shallowEqual(this.snapshot, next)) return false
-    this.snapshot = next
-    for (const listener of [...this.listeners]) {
-      try {
-        listener()
-      } catch (error) {
-        console.error('[session-keeper] a subscriber threw', error)
-      }
-    }
-    return true
-  }
-}
-
-function shallowEqual(a: object, b: object): boolean {
-  const ka = Object.keys(a)
-  if (ka.length !== Object.keys(b).length) return false
-  return ka.every((k) =>
-    Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
-  )
 }

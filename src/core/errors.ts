@@ -38,3 +38,17 @@ export class SessionError extends Error {
 export function isSessionError(value: unknown, code?: SessionErrorCode): value is SessionError {
   return value instanceof SessionError && (code === undefined || value.code === code)
 }
+
+/** The HTTP status of a failed axios call, when it got a response. */
+export const statusOf = (error: unknown): number | undefined =>
+  (error as { response?: { status?: number } } | null)?.response?.status
+
+/** A failure that is not a refusal: "`what` failed (HTTP 503)." or "(network error or timeout)". */
+export function callFailed(code: SessionErrorCode, what: string, error: unknown): SessionError {
+  const status = statusOf(error)
+  return new SessionError(
+    code,
+    `${what} failed (${status ? `HTTP ${status}` : 'network error or timeout'}).`,
+    { status },
+  )
+}

@@ -1,53 +1,35 @@
-import type { AxiosInstance } from 'axios'
 import { AUTH_CALL } from '../http/scope.js'
-import type { Clock } from './clock.js'
-import { SessionError } from './errors.js'
-import type { ResolvedOptions } from './options.js'
-import type { SessionState } from './state.js'
+import type { Core } from './context.js'
+import { SessionError, callFailed, statusOf } from './errors.js'
 import { expiryOf, nextRev } from './tokens.js'
-import type { AuthResult } from './types.js'
 
 /** A restore-time verify claimed by one tab this recently is not repeated by the others. */
 const VERIFY_CLAIM_MS = 30_000
 
-/** What the sign-in and start-up flows need from the keeper. */
-export interface FlowHost<User> {
-  http: AxiosInstance
-  clock: Clock
-  options: ResolvedOptions<User>
-  url(path: string): string
-  cookieMode: boolean
-  mapBody(body: unknown): AuthResult<User> | null
-  state: SessionState<User>
-  refresh(): Promise<unknown>
-  restartHealth(): void
-}
-
 /** Login and register refused (4xx) or unreachable (network, timeout, 408, 429, 5xx). */
 function authError(error: unknown): SessionError {
-  const status = (error as { response?: { status?: number } }).response?.status
-  if (status && status >= 400 && status < 500 && status !== 408 && status !== 429)
-    return new SessionError(
-      'invalid_credentials',
-      `The server refused the credentials (HTTP ${status}).`,
-      {
-        status,
-      },
-    )
-  return new SessionError(
-    'unavailable',
-    `The server could not be reached (${status ? `HTTP ${status}` : 'network error or timeout'}).`,
-    status ? { status } : {},
-  )
+  const status = statusOf(error)
+  return status && status >= 400 && status < 500 && status !== 408 && status !== 429
+    ? new SessionError(
+        'invalid_credentials',
+        `The server refused the credentials (HTTP ${status}).`,
+        {
+          status,
+        },
+      )
+    : callFailed('unavailable', 'Sign-in', error)
 }
 
 /**
  * The flows that talk to the auth endpoints outside the interceptors: sign-in (login and
  * register), the restore-time verify, and the cookie-mode start-up check.
  */
-export function createFlows<User>(host: FlowHost<User>) {
-  const { http, clock, options: o, url, state } = host
-  const ep = o.endpoints
+export function createFlows<User>(
+  { o, http, state, url, map, cookieMode }: Core<User>,
+  refresh: () => Promise<unknown>,
+  restartHealth: () => void,
+) {
+  const { clock, endpoints: ep } = o
   let booting: Promise<void> | null = null
 
   async function signIn(path: string, body: object): Promise<User | null> {
@@ -61,13 +43,13 @@ export function createFlows<User>(host: FlowHost<User>) {
     } catch (error) {
       throw authError(error)
     }
-    const result = host.mapBody(data)
-    if (!result && !host.cookieMode)
+    const result = map(data)
+    if (!result && !cookieMode)
       throw new SessionError('unavailable', 'The sign-in response held no access token.')
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
     const user = (result?.user ?? (data as { user?: User } | null)?.user ?? null) as User | null
-    host.restartHealth() // the first poll is one interval after sign-in, not at once
+    restartHealth() // the first poll is one interval after sign-in, not at once
     state.commit({
       accessToken,
       refreshToken: result?.refreshToken ?? null,
@@ -95,7 +77,7 @@ export function createFlows<User>(host: FlowHost<User>) {
         user?: User
       }
       const s = state.session
-      if (body?.valid === false && s) await host.refresh()
+      if (body?.valid === false && s) await refresh()
       else if (s && body?.user !== undefined && s.rev === rev)
         state.commit({ ...s, user: body.user, rev: nextRev(s, clock.now()) })
     } catch {
@@ -125,17 +107,15 @@ export function createFlows<User>(host: FlowHost<User>) {
       const data = await verify(null).then(
         (r) => r.data as { user?: User },
         async (error) => {
-          if ((error as { response?: { status?: number } }).response?.status !== 401) throw error
-          const refreshed = host.mapBody(
-            (await http.post(url(ep.refresh), {}, { [AUTH_CALL]: true })).data,
-          )
+          if (statusOf(error) !== 401) throw error
+          const refreshed = map((await http.post(url(ep.refresh), {}, { [AUTH_CALL]: true })).data)
           token = refreshed?.accessToken ?? null
           expiresIn = refreshed?.expiresIn
           return (await verify(token)).data as { user?: User }
         },
       )
       if (state.session) return
-      host.restartHealth()
+      restartHealth()
       const session = {
         refreshToken: null,
         issuedAt: now,

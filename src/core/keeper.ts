@@ -1,14 +1,15 @@
 import axios from 'axios'
 import { trackActivity } from '../activity/tracker.js'
-import { HealthPoller } from '../health/poller.js'
+import { createHealthPoller } from '../health/poller.js'
 import { installInterceptors, sessionEnded } from '../http/interceptors.js'
 import { AUTH_CALL, createScope, fullURL, normalizeURL } from '../http/scope.js'
 import { marginFor } from '../refresh/backoff.js'
-import { Refresher } from '../refresh/refresher.js'
+import { createRefresher } from '../refresh/refresher.js'
+import type { Core } from './context.js'
 import { resolveEnvironment } from './environment.js'
 import { SessionError, isSessionError } from './errors.js'
 import { createFlows } from './flows.js'
-import { SessionState } from './state.js'
+import { createSessionState, type SessionState } from './state.js'
 import { resolveOptions, type SessionKeeperOptions } from './options.js'
 import type { SessionKeeper } from './instance.js'
 import { defaultMapAuthResponse, type Session } from './tokens.js'
@@ -45,10 +46,10 @@ export function createSessionKeeper<User = unknown>(
   const env = resolveEnvironment(o.environment)
   const isVisible = () => env().document?.visibilityState !== 'hidden'
 
-  const state: SessionState<User> = new SessionState<User>(o, env, {
+  const state: SessionState<User> = createSessionState<User>(o, env, {
     onChange: () => evaluate(),
-    onAdopt: () => health_.restart(),
-    onHealth: (at, health) => health_.adopt(at, health),
+    onAdopt: () => health.restart(),
+    onHealth: (at, h) => health.adopt(at, h),
     onForeignSession: () => {
       if (mounted) void flows.bootCookieSession()
     },
@@ -56,44 +57,23 @@ export function createSessionKeeper<User = unknown>(
       refresher.deferUntil(until)
       evaluate()
     },
+    onReset: () => refresher.reset(),
   })
-
-  const refresher: Refresher<User> = new Refresher<User>({
+  const core: Core<User> = {
+    o,
     http,
-    clock,
-    random: () => env().random(),
-    get lock() {
-      return state.lock
-    },
-    url: url(ep.refresh),
+    state,
     cookieMode,
-    timeoutMs: o.refreshTimeout,
-    refreshMargin: o.refreshMargin,
+    url,
     map: mapBody,
-    getSession: () => state.session,
-    adoptStored: () => state.syncFromStore(),
-    commit: (s) => state.commit(s),
-    end: (reason) => state.end(reason),
-    emit: (e) => state.emitter.emit(e),
-    shareBackoff: (until) => state.post({ kind: 'backoff', until }),
-    reschedule: () => evaluate(),
-  })
-  state.onReset = () => refresher.reset()
-
-  const health_: HealthPoller<User> = new HealthPoller<User>({
-    http,
-    clock,
     random: () => env().random(),
-    url: url(ep.health),
-    timeoutMs: o.refreshTimeout,
-    interval: o.healthInterval,
-    isVisible,
-    isAuthenticated: () => state.session !== null,
-    emit: (e) => state.emitter.emit(e),
-    share: (at, health) => state.post({ kind: 'health', at, health }),
-    incompatible: () => state.end('incompatible'),
-    refreshOrRevoke: () => (state.session ? refresher.refresh('revoked') : Promise.resolve()),
-  })
+    evaluate: () => evaluate(),
+  }
+  const refresher = createRefresher(core)
+  const health = createHealthPoller(core, isVisible, () =>
+    state.session ? refresher.refresh('revoked') : Promise.resolve(),
+  )
+  const flows = createFlows(core, () => refresher.refresh(), health.restart)
 
   // ---- deadlines: one timer for all of them, re-checked against the wall clock on every wake
 
@@ -136,8 +116,8 @@ export function createSessionKeeper<User = unknown>(
     if (refreshAt !== null && now >= refreshAt && !refresher.inFlight)
       refresher.refresh().catch(() => {})
     else if (refreshAt !== null && refreshAt > now) next.push(refreshAt)
-    health_.poll(now)
-    const healthAt = health_.dueAt()
+    health.poll(now)
+    const healthAt = health.dueAt()
     if (healthAt !== null && healthAt > now) next.push(healthAt)
     cancelTimer = clock.schedule(evaluate, Math.min(...next) - now)
   }
@@ -171,18 +151,6 @@ export function createSessionKeeper<User = unknown>(
       throw error
     }
   }
-
-  const flows = createFlows<User>({
-    http,
-    clock,
-    options: o,
-    url,
-    cookieMode,
-    mapBody,
-    state,
-    refresh: () => refresher.refresh(),
-    restartHealth: () => health_.restart(),
-  })
 
   // ---- mounting (reference-counted, so StrictMode's double mount costs nothing)
 
@@ -228,7 +196,7 @@ export function createSessionKeeper<User = unknown>(
     if (state.status === 'loading') {
       if (cookieMode) void flows.bootCookieSession()
       else if (state.restore()) {
-        health_.restart()
+        health.restart()
         if (o.verifyOnRestore) void flows.verifyRestored()
       }
     } else state.syncFromStore()
@@ -278,7 +246,7 @@ export function createSessionKeeper<User = unknown>(
         throw new SessionError('session_expired', 'There is no session to refresh.')
       await refresher.refresh()
     },
-    checkHealth: () => health_.check(),
+    checkHealth: () => health.check(),
     touch,
     getDeadlines() {
       const s = state.session

@@ -1,10 +1,10 @@
 import { createEnvelope, plainCodec } from '../storage/envelope.js'
 import { SessionStore, resolveStorage } from '../storage/store.js'
-import { TabChannel, type TabMessage } from '../sync/channel.js'
+import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
 import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
-import { Emitter, SnapshotStore } from './emitter.js'
+import { createEmitter, createSnapshotStore } from './emitter.js'
 import type { Environment, ResolvedOptions } from './options.js'
-import type { Session } from './tokens.js'
+import { otherCredentials, type Session } from './tokens.js'
 import type {
   EndReason,
   SessionSnapshot,
@@ -25,6 +25,8 @@ export interface StateHooks {
   onForeignSession(): void
   /** Another tab's refresh failed transiently: back off with it until `until`. */
   onBackoff(until: number): void
+  /** The session was replaced or ended: drop refresh backoff. */
+  onReset(): void
 }
 
 function randomId(): string {
@@ -32,65 +34,58 @@ function randomId(): string {
   return c?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36)
 }
 
+/** The session as this tab knows it. See {@link createSessionState}. */
+export type SessionState<User> = ReturnType<typeof createSessionState<User>>
+
 /**
  * The session as this tab knows it: the plain session in memory, the snapshot and events derived
  * from it, and its persistence and sharing (store, channel, lock), resolved on first use.
  */
-export class SessionState<User> {
-  session: Session<User> | null = null
-  status: 'loading' | 'authenticated' | 'unauthenticated' = 'loading'
-  readonly emitter = new Emitter<User>()
-  readonly snapshot = new SnapshotStore<SessionSnapshot<User>>({ status: 'loading' })
-  readonly tabId = randomId()
-  /** Called whenever the session is replaced or ended, to drop refresh backoff. */
-  onReset: () => void = () => {}
-
-  private reason: EndReason | null = null
-  private warningAt: number | null = null
-  private writeFailure: StorageErrorReason | null = null
-  private lastShared = -Infinity
-  private lastPersisted = -Infinity
-  private storage_: StorageLike | null = null
-  private store_: SessionStore<User> | null = null
-  private lock_: RefreshLock | null = null
-  private channel_: TabChannel | null = null
-  private readonly cookieMode: boolean
-
-  constructor(
-    private readonly o: ResolvedOptions<User>,
-    private readonly env: () => Environment,
-    private readonly hooks: StateHooks,
-  ) {
-    this.cookieMode = o.credentials === 'cookie'
-  }
+export function createSessionState<User>(
+  o: ResolvedOptions<User>,
+  env: () => Environment,
+  hooks: StateHooks,
+) {
+  const cookieMode = o.credentials === 'cookie'
+  const { crossTab, storageKey } = o
+  const emitter = createEmitter<User>()
+  const snapshot = createSnapshotStore<SessionSnapshot<User>>({ status: 'loading' })
+  const tabId = randomId()
+  let session: Session<User> | null = null
+  let status: 'loading' | 'authenticated' | 'unauthenticated' = 'loading'
+  let reason: EndReason | null = null
+  let warningAt: number | null = null
+  let writeFailure: StorageErrorReason | null = null
+  let lastShared = -Infinity
+  let lastPersisted = -Infinity
 
   // ---- lazily resolved collaborators (no global is touched before first use)
 
-  private get storage(): StorageLike {
-    if (!this.storage_) {
-      const { storage, fellBack } = resolveStorage(this.o.storage, this.o.storageKey)
-      this.storage_ = storage
-      if (fellBack) this.emitter.emit({ type: 'storageError', reason: 'unavailable' })
+  let storage_: StorageLike | null = null
+  let store_: SessionStore<User> | null = null
+  let lock_: RefreshLock | null = null
+  let channel: TabChannel | null = null
+
+  function storage(): StorageLike {
+    if (!storage_) {
+      const resolved = resolveStorage(o.storage, storageKey)
+      storage_ = resolved.storage
+      if (resolved.fellBack) emitter.emit({ type: 'storageError', reason: 'unavailable' })
     }
-    return this.storage_
+    return storage_
   }
 
-  get store(): SessionStore<User> {
-    const { secret, storageKey } = this.o
-    this.store_ ??= new SessionStore<User>(
-      this.storage,
+  const store = () =>
+    (store_ ??= new SessionStore<User>(
+      storage(),
       storageKey,
-      secret ? createEnvelope(secret, storageKey) : plainCodec,
-      !this.cookieMode,
-    )
-    return this.store_
-  }
+      o.secret ? createEnvelope(o.secret, storageKey) : plainCodec,
+      !cookieMode,
+    ))
 
-  get lock(): RefreshLock {
-    if (this.lock_) return this.lock_
-    const { crossTab, storageKey, clock, lockTimeout, refreshTimeout } = this.o
-    const locks = this.env().locks
-    this.lock_ = !crossTab
+  function lock(): RefreshLock {
+    const locks = env().locks
+    return (lock_ ??= !crossTab
       ? noLock
       : locks
         ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
@@ -99,242 +94,250 @@ export class SessionState<User> {
           webLock(
             locks,
             `session-keeper:${storageKey}`,
-            clock,
-            Math.max(lockTimeout, refreshTimeout + 1_000),
+            o.clock,
+            Math.max(o.lockTimeout, o.refreshTimeout + 1_000),
           )
         : leaseLock(
-            this.storage,
+            storage(),
             `${storageKey}:lock`,
-            this.tabId,
-            clock,
-            lockTimeout,
-            refreshTimeout + lockTimeout,
-          )
-    return this.lock_
+            tabId,
+            o.clock,
+            o.lockTimeout,
+            o.refreshTimeout + o.lockTimeout,
+          ))
   }
 
-  /** Opens the tab channel (when `crossTab`); returns its teardown. */
-  open(): () => void {
-    if (!this.o.crossTab) return () => {}
-    const env = this.env()
-    this.channel_ ??= new TabChannel(
-      this.o.storageKey,
-      this.tabId,
-      { openChannel: env.openChannel, window: env.window, storage: this.storage },
-      (message) => this.receive(message),
+  const post = (message: TabMessage) => channel?.post(message)
+
+  function publish(): void {
+    snapshot.set(
+      status === 'authenticated' && session
+        ? {
+            status,
+            user: session.user,
+            expiresAt: session.expiresAt,
+            idleWarningAt: warningAt,
+          }
+        : status === 'unauthenticated'
+          ? { status, reason }
+          : { status: 'loading' },
     )
-    const channel = this.channel_
-    channel.open()
-    return () => channel.close()
   }
 
-  post(message: TabMessage): void {
-    this.channel_?.post(message)
+  /** Writes the session; a failing storage is reported once per streak and the memory copy kept. */
+  function persist(s: Session<User>): void {
+    if (cookieMode) return
+    const failure = store().write(s)
+    if (failure && failure !== writeFailure) emitter.emit({ type: 'storageError', reason: failure })
+    writeFailure = failure
   }
 
-  // ---- transitions
-
-  /** Makes `next` the session, persists it and (unless told not to) tells the other tabs. */
-  commit(next: Session<User>, broadcast = true): void {
-    const fresh = this.session === null
-    this.session = next
-    this.status = 'authenticated'
-    this.reason = null
-    if (fresh) this.warningAt = null
-    this.persist(next)
-    this.publish()
-    if (broadcast) this.post({ kind: 'session', rev: next.rev })
-    this.hooks.onChange()
-  }
-
-  /** Ends the session once: memory and slot cleared, `loggedOut` emitted, other tabs told. */
-  end(reason: EndReason, broadcast = true): void {
-    if (this.status === 'unauthenticated') return
-    this.session = null
-    this.status = 'unauthenticated'
-    this.reason = reason
-    this.warningAt = null
-    this.onReset()
-    if (!this.cookieMode) this.store.clear()
-    this.publish()
-    this.emitter.emit({ type: 'loggedOut', reason })
-    if (broadcast) this.post({ kind: 'end', reason })
-    this.hooks.onChange()
+  function reject(why: StorageErrorReason): void {
+    store().clear()
+    emitter.emit({ type: 'storageError', reason: why })
   }
 
   /** Leaves `loading` with no session (nothing stored, or nothing usable). */
-  settle(reason: EndReason | null): void {
-    this.status = 'unauthenticated'
-    this.reason = reason
-    this.publish()
+  function settle(why: EndReason | null): void {
+    status = 'unauthenticated'
+    reason = why
+    publish()
   }
 
-  /** Start-up restore: synchronous, no network. Returns whether a session was restored. */
-  restore(): boolean {
-    const read = this.store.read()
-    if (!read.ok) {
-      this.reject(read.reason)
-      this.settle(read.reason === 'tampered' || read.reason === 'corrupt' ? 'tampered' : null)
-      return false
-    }
-    if (!read.session) {
-      this.settle(null)
-      return false
-    }
-    this.session = read.session
-    this.status = 'authenticated'
-    this.publish()
-    this.emitter.emit({ type: 'synced', from: 'storage' })
-    return true
+  /** Ends the session once: memory and slot cleared, `loggedOut` emitted, other tabs told. */
+  function end(why: EndReason, broadcast = true): void {
+    if (status === 'unauthenticated') return
+    status = 'unauthenticated'
+    session = null
+    warningAt = null
+    hooks.onReset()
+    if (!cookieMode) store().clear()
+    settle(why)
+    emitter.emit({ type: 'loggedOut', reason: why })
+    if (broadcast) post({ kind: 'end', reason: why })
+    hooks.onChange()
   }
 
   /**
    * Re-reads the slot and adopts a newer session written by another tab (decrypting only here,
    * never per request). Returns the adopted session, or `null` when there was nothing newer.
    */
-  syncFromStore(): Session<User> | null {
-    if (this.cookieMode) return null
-    const read = this.store.read()
+  function syncFromStore(): Session<User> | null {
+    if (cookieMode) return null
+    const read = store().read()
     if (!read.ok) {
       if (read.reason === 'unavailable') return null
-      this.reject(read.reason)
-      if (this.session) this.end('tampered')
+      reject(read.reason)
+      if (session) end('tampered')
       return null
     }
     const stored = read.session
-    const current = this.session
+    const current = session
     if (!stored) return null
     // Same revision with other tokens: two tabs refreshed at once (a reuse grace window let both
     // through). The slot holds the last write, the server's latest rotation: follow it.
-    const sameTokens =
+    if (
       current &&
-      stored.accessToken === current.accessToken &&
-      stored.refreshToken === current.refreshToken
-    if (current && (stored.rev < current.rev || (stored.rev === current.rev && sameTokens))) {
+      (stored.rev < current.rev ||
+        (stored.rev === current.rev && !otherCredentials(stored, current)))
+    ) {
       current.lastActivity = Math.max(current.lastActivity, stored.lastActivity)
       return null
     }
-    this.session = stored
-    this.status = 'authenticated'
-    this.reason = null
-    this.onReset()
-    if (!current || current.user !== stored.user) this.warningAt = null
-    this.publish()
-    this.emitter.emit({ type: 'synced', from: 'other-tab' })
-    if (!current) this.hooks.onAdopt()
-    this.hooks.onChange()
+    session = stored
+    status = 'authenticated'
+    reason = null
+    hooks.onReset()
+    if (!current || current.user !== stored.user) warningAt = null
+    publish()
+    emitter.emit({ type: 'synced', from: 'other-tab' })
+    if (!current) hooks.onAdopt()
+    hooks.onChange()
     return stored
-  }
-
-  /**
-   * Claims the restore-time `verify` for this browser: false when another tab claimed it within
-   * `freshMs` (the claim is read from storage, where every tab sees it). Call under the lock.
-   */
-  claimVerify(now: number, freshMs: number): boolean {
-    this.syncFromStore() // never write back an older session over a newer one
-    const s = this.session
-    if (!s) return false
-    const read = this.cookieMode ? null : this.store.read()
-    const claimedAt = read?.ok ? read.session?.verifiedAt : undefined
-    if (claimedAt !== undefined && now - claimedAt < freshMs) return false
-    s.verifiedAt = now
-    this.persist(s)
-    return true
-  }
-
-  /** Turns the idle warning on (once). */
-  warn(warnAt: number, logoutAt: number): void {
-    if (this.warningAt !== null) return
-    this.warningAt = warnAt
-    this.publish()
-    this.emitter.emit({ type: 'idleWarning', logoutAt })
   }
 
   /**
    * Records activity seen here (`local`) or in another tab. Only the end of a warning changes
    * the snapshot; sharing and persisting are throttled.
    */
-  noteActivity(at: number, local: boolean): void {
-    const s = this.session
+  function noteActivity(at: number, local: boolean): void {
+    const s = session
     if (!s || at <= s.lastActivity) return
     s.lastActivity = at
-    const warned = this.warningAt !== null
+    const warned = warningAt !== null
     if (warned) {
-      this.warningAt = null
-      this.publish()
-      this.emitter.emit({ type: 'active' })
-      this.hooks.onChange()
+      warningAt = null
+      publish()
+      emitter.emit({ type: 'active' })
+      hooks.onChange()
     }
     if (!local) return
-    const { idleWarning, idleTimeout } = this.o
-    if (warned || at - this.lastShared >= Math.min(5_000, idleWarning / 4)) {
-      this.lastShared = at
-      this.post({ kind: 'activity', at })
+    const { idleWarning, idleTimeout } = o
+    if (warned || at - lastShared >= Math.min(5_000, idleWarning / 4)) {
+      lastShared = at
+      post({ kind: 'activity', at })
     }
-    const persistEvery = idleTimeout === false ? 60_000 : Math.min(60_000, idleTimeout / 10)
-    if (at - this.lastPersisted >= persistEvery) {
-      this.lastPersisted = at
-      this.persist(s)
+    if (at - lastPersisted >= Math.min(60_000, idleTimeout === false ? 60_000 : idleTimeout / 10)) {
+      lastPersisted = at
+      persist(s)
     }
   }
 
-  dispose(): void {
-    this.channel_?.close()
-    this.emitter.clear()
-    this.snapshot.clear()
-  }
-
-  // ---- internals
-
-  private receive(message: TabMessage): void {
+  function receive(message: TabMessage): void {
     switch (message.kind) {
       case 'session':
-        if (this.cookieMode) {
-          if (!this.session) this.hooks.onForeignSession()
-        } else this.syncFromStore()
+        if (!cookieMode) syncFromStore()
+        else if (!session) hooks.onForeignSession()
         break
       case 'end':
-        if (this.status === 'authenticated') this.end(message.reason, false)
+        if (status === 'authenticated') end(message.reason, false)
         break
       case 'activity':
-        this.noteActivity(message.at, false)
+        noteActivity(message.at, false)
         break
       case 'health':
-        this.hooks.onHealth(message.at, message.health)
+        hooks.onHealth(message.at, message.health)
         break
       case 'backoff':
-        this.hooks.onBackoff(message.until)
-        break
+        hooks.onBackoff(message.until)
     }
   }
 
-  private reject(reason: StorageErrorReason): void {
-    this.store.clear()
-    this.emitter.emit({ type: 'storageError', reason })
-  }
+  return {
+    get session() {
+      return session
+    },
+    get status() {
+      return status
+    },
+    emitter,
+    snapshot,
+    get lock() {
+      return lock()
+    },
 
-  /** Writes the session; a failing storage is reported once per streak and the memory copy kept. */
-  private persist(s: Session<User>): void {
-    if (this.cookieMode) return
-    const failure = this.store.write(s)
-    if (failure && failure !== this.writeFailure)
-      this.emitter.emit({ type: 'storageError', reason: failure })
-    this.writeFailure = failure
-  }
+    /** Opens the tab channel (when `crossTab`); returns its teardown. */
+    open(): () => void {
+      if (!crossTab) return () => {}
+      const e = env()
+      const c = (channel ??= createTabChannel(
+        storageKey,
+        tabId,
+        { openChannel: e.openChannel, window: e.window, storage: storage() },
+        receive,
+      ))
+      c.open()
+      return c.close
+    },
 
-  private publish(): void {
-    const s = this.session
-    this.snapshot.set(
-      this.status === 'authenticated' && s
-        ? {
-            status: 'authenticated',
-            user: s.user,
-            expiresAt: s.expiresAt,
-            idleWarningAt: this.warningAt,
-          }
-        : this.status === 'unauthenticated'
-          ? { status: 'unauthenticated', reason: this.reason }
-          : { status: 'loading' },
-    )
+    post,
+
+    /** Makes `next` the session, persists it and (unless told not to) tells the other tabs. */
+    commit(next: Session<User>, broadcast = true): void {
+      if (!session) warningAt = null
+      session = next
+      status = 'authenticated'
+      reason = null
+      persist(next)
+      publish()
+      if (broadcast) post({ kind: 'session', rev: next.rev })
+      hooks.onChange()
+    },
+
+    end,
+    settle,
+
+    /** Start-up restore: synchronous, no network. Returns whether a session was restored. */
+    restore(): boolean {
+      const read = store().read()
+      if (!read.ok) {
+        reject(read.reason)
+        settle(read.reason === 'tampered' || read.reason === 'corrupt' ? 'tampered' : null)
+        return false
+      }
+      if (!read.session) {
+        settle(null)
+        return false
+      }
+      session = read.session
+      status = 'authenticated'
+      publish()
+      emitter.emit({ type: 'synced', from: 'storage' })
+      return true
+    },
+
+    syncFromStore,
+
+    /**
+     * Claims the restore-time `verify` for this browser: false when another tab claimed it within
+     * `freshMs` (the claim is read from storage, where every tab sees it). Call under the lock.
+     */
+    claimVerify(now: number, freshMs: number): boolean {
+      syncFromStore() // never write back an older session over a newer one
+      const s = session
+      if (!s) return false
+      const read = cookieMode ? null : store().read()
+      const claimedAt = read?.ok ? read.session?.verifiedAt : undefined
+      if (claimedAt !== undefined && now - claimedAt < freshMs) return false
+      s.verifiedAt = now
+      persist(s)
+      return true
+    },
+
+    /** Turns the idle warning on (once). */
+    warn(warnAt: number, logoutAt: number): void {
+      if (warningAt !== null) return
+      warningAt = warnAt
+      publish()
+      emitter.emit({ type: 'idleWarning', logoutAt })
+    },
+
+    noteActivity,
+
+    dispose(): void {
+      channel?.close()
+      emitter.clear()
+      snapshot.clear()
+    },
   }
 }

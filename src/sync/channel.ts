@@ -65,75 +65,69 @@ export interface ChannelDeps {
   storage: StorageLike
 }
 
+/** One tab's line to the others. See {@link createTabChannel}. */
+export type TabChannel = ReturnType<typeof createTabChannel>
+
 /**
  * One tab's line to the others: BroadcastChannel when there is one, else messages written to a
  * storage key (other tabs get a `storage` event; the writer does not, so there is no echo).
  */
-export class TabChannel {
-  private channel: ChannelLike | null = null
-  private detach: (() => void) | null = null
-  private seq = 0
-
-  constructor(
-    private readonly slot: string,
-    readonly tabId: string,
-    private readonly deps: ChannelDeps,
-    private readonly onMessage: (message: TabMessage) => void,
-  ) {}
-
-  open(): void {
-    if (this.detach) return
-    const receive = (data: unknown) => {
-      const message = parseMessage(data, this.slot, this.tabId)
-      if (message) this.onMessage(message)
-    }
-    if (this.deps.openChannel) {
-      const channel = this.deps.openChannel(`${NS}:${this.slot}`)
-      // Node keeps the process alive while a BroadcastChannel is open; tabs do not care.
-      ;(channel as { unref?: () => void }).unref?.()
-      const listener = (event: { data: unknown }) => receive(event.data)
-      channel.addEventListener('message', listener)
-      this.channel = channel
-      this.detach = () => {
-        channel.removeEventListener('message', listener)
-        channel.close()
-      }
-    } else if (this.deps.window) {
-      const target = this.deps.window
-      const key = this.messageKey
-      const listener = (event: Event) => {
-        const e = event as StorageEvent
-        if (e.key !== key || !e.newValue) return
-        try {
-          receive(JSON.parse(e.newValue))
-        } catch {
-          // not ours, or garbled: ignore
+export function createTabChannel(
+  slot: string,
+  tabId: string,
+  { openChannel, window, storage }: ChannelDeps,
+  onMessage: (message: TabMessage) => void,
+) {
+  const messageKey = `${slot}:message`
+  let channel: ChannelLike | null = null
+  let detach: (() => void) | null = null
+  let seq = 0
+  const receive = (data: unknown) => {
+    const message = parseMessage(data, slot, tabId)
+    if (message) onMessage(message)
+  }
+  const close = () => {
+    detach?.()
+    detach = channel = null
+  }
+  return {
+    open(): void {
+      if (detach) return
+      if (openChannel) {
+        const c = (channel = openChannel(`${NS}:${slot}`))
+        // Node keeps the process alive while a BroadcastChannel is open; tabs do not care.
+        ;(c as { unref?: () => void }).unref?.()
+        const listener = (event: { data: unknown }) => receive(event.data)
+        c.addEventListener('message', listener)
+        detach = () => {
+          c.removeEventListener('message', listener)
+          c.close()
         }
+      } else if (window) {
+        const listener = (event: Event) => {
+          const { key, newValue } = event as StorageEvent
+          if (key !== messageKey || !newValue) return
+          try {
+            receive(JSON.parse(newValue))
+          } catch {
+            // not ours, or garbled: ignore
+          }
+        }
+        window.addEventListener('storage', listener)
+        detach = () => window.removeEventListener('storage', listener)
+      } else detach = () => {}
+    },
+
+    post(message: TabMessage): void {
+      const data = { ns: NS, slot, from: tabId, seq: ++seq, ...message }
+      try {
+        if (channel) channel.postMessage(data)
+        else if (window) storage.setItem(messageKey, JSON.stringify(data))
+      } catch {
+        // A closed channel or a full storage must not break the tab that posts.
       }
-      target.addEventListener('storage', listener)
-      this.detach = () => target.removeEventListener('storage', listener)
-    } else {
-      this.detach = () => {}
-    }
-  }
+    },
 
-  post(message: TabMessage): void {
-    const data = { ns: NS, slot: this.slot, from: this.tabId, seq: ++this.seq, ...message }
-    try {
-      if (this.channel) this.channel.postMessage(data)
-      else if (this.deps.window) this.deps.storage.setItem(this.messageKey, JSON.stringify(data))
-    } catch {
-      // A closed channel or a full storage must not break the tab that posts.
-    }
-  }
-
-  close(): void {
-    this.detach?.()
-    this.detach = null
-    this.channel = null
-  }
-
-  private get messageKey(): string {
-    return `${this.slot}:message`
+    close,
   }
 }
