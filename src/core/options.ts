@@ -130,19 +130,16 @@ export interface ResolvedOptions<User> extends Required<
   mapAuthResponse: ((body: unknown) => AuthResult<User> | null) | undefined
 }
 
-const fail = (message: string): never => {
-  throw new SessionError('config', `session-keeper: ${message}`)
-}
-
-function duration(name: string, value: unknown, allowFalse: boolean): void {
-  if (allowFalse && value === false) return
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    fail(`${name} must be a positive number of milliseconds${allowFalse ? ' or false' : ''}`)
-}
+/** Drops the keys whose value is `undefined`, so they do not override the defaults. */
+const defined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 
 /** Applies defaults and validates; throws `SessionError` code `config` on anything unusable. */
 export function resolveOptions<User>(options: SessionKeeperOptions<User>): ResolvedOptions<User> {
-  if (options === null || typeof options !== 'object') fail('options must be an object')
+  const check = (ok: unknown, message: string) => {
+    if (!ok) throw new SessionError('config', `session-keeper: ${message}`)
+  }
+  check(options !== null && typeof options === 'object', 'options must be an object')
   const o: ResolvedOptions<User> = {
     baseURL: '',
     credentials: 'token',
@@ -158,43 +155,57 @@ export function resolveOptions<User>(options: SessionKeeperOptions<User>): Resol
     lockTimeout: 5_000,
     verifyOnRestore: true,
     clock: systemClock,
-    ...stripUndefined(options),
+    ...defined(options),
     secret: options.secret,
-    endpoints: { ...defaultEndpoints, ...stripUndefined(options.endpoints ?? {}) },
+    endpoints: { ...defaultEndpoints, ...defined(options.endpoints ?? {}) },
     environment: options.environment ?? {},
     mapAuthResponse: options.mapAuthResponse,
   }
-  if (typeof o.baseURL !== 'string') fail('baseURL must be a string')
-  if (o.credentials !== 'token' && o.credentials !== 'cookie')
-    fail(`credentials must be 'token' or 'cookie'`)
-  if (typeof o.storageKey !== 'string' || o.storageKey === '')
-    fail('storageKey must be a non-empty string')
-  const s = o.storage
-  const custom = typeof s === 'object' && s !== null
-  if (
-    custom &&
-    !['getItem', 'setItem', 'removeItem'].every((m) => typeof (s as never)[m] === 'function')
-  )
-    fail('storage must have getItem, setItem and removeItem')
-  if (!custom && s !== 'local' && s !== 'session' && s !== 'memory')
-    fail(`storage must be 'local', 'session', 'memory' or a Storage-like object`)
-  for (const k of ['refreshMargin', 'idleWarning', 'refreshTimeout', 'lockTimeout'] as const)
-    duration(k, o[k], false)
-  for (const k of ['healthInterval', 'idleTimeout', 'absoluteTimeout'] as const)
-    duration(k, o[k], true)
-  if (o.idleTimeout !== false && o.idleWarning >= o.idleTimeout)
-    fail('idleWarning must be shorter than idleTimeout')
-  if (o.secret !== undefined && (typeof o.secret !== 'string' || o.secret.length < 16))
-    fail('secret must be a high-entropy string of at least 16 characters')
-  if (o.credentials === 'token' && s !== 'memory' && o.secret === undefined)
-    fail(
-      `a secret is required to encrypt the session in persistent storage (or use storage: 'memory')`,
+  const { storage: s, secret, idleTimeout } = o
+  check(typeof o.baseURL === 'string', 'baseURL must be a string')
+  check(['token', 'cookie'].includes(o.credentials), `credentials must be 'token' or 'cookie'`)
+  check(o.storageKey && typeof o.storageKey === 'string', 'storageKey must be a non-empty string')
+  if (typeof s === 'object' && s)
+    check(
+      ['getItem', 'setItem', 'removeItem'].every((m) => typeof (s as never)[m] === 'function'),
+      'storage must have getItem, setItem and removeItem',
     )
+  else
+    check(
+      ['local', 'session', 'memory'].includes(s),
+      `storage must be 'local', 'session', 'memory' or a Storage-like object`,
+    )
+  // Durations: the first four must be numbers, the others may also be `false` (off).
+  ;(
+    [
+      'refreshMargin',
+      'idleWarning',
+      'refreshTimeout',
+      'lockTimeout',
+      'healthInterval',
+      'idleTimeout',
+      'absoluteTimeout',
+    ] as const
+  ).forEach((k, i) => {
+    const v = o[k]
+    check(
+      (i > 3 && v === false) || (typeof v === 'number' && v > 0 && v < Infinity),
+      `${k} must be a positive number of milliseconds${i > 3 ? ' or false' : ''}`,
+    )
+  })
+  check(
+    idleTimeout === false || o.idleWarning < idleTimeout,
+    'idleWarning must be shorter than idleTimeout',
+  )
+  check(
+    secret === undefined || (typeof secret === 'string' && secret.length >= 16),
+    'secret must be a high-entropy string of at least 16 characters',
+  )
+  check(
+    o.credentials === 'cookie' || s === 'memory' || secret !== undefined,
+    `a secret is required to encrypt the session in persistent storage (or use storage: 'memory')`,
+  )
   for (const [name, path] of Object.entries(o.endpoints))
-    if (typeof path !== 'string') fail(`endpoints.${name} must be a string`)
+    check(typeof path === 'string', `endpoints.${name} must be a string`)
   return o
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
 }

@@ -1,5 +1,5 @@
 import { createEnvelope, plainCodec } from '../storage/envelope.js'
-import { SessionStore, resolveStorage } from '../storage/store.js'
+import { createSessionStore, resolveStorage, type SessionStore } from '../storage/store.js'
 import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
 import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
 import { createEmitter, createSnapshotStore } from './emitter.js'
@@ -76,7 +76,7 @@ export function createSessionState<User>(
   }
 
   const store = () =>
-    (store_ ??= new SessionStore<User>(
+    (store_ ??= createSessionStore<User>(
       storage(),
       storageKey,
       o.secret ? createEnvelope(o.secret, storageKey) : plainCodec,

@@ -7,8 +7,6 @@ import Hex from 'crypto-js/enc-hex.js'
 import Utf8 from 'crypto-js/enc-utf8.js'
 import HmacSHA256 from 'crypto-js/hmac-sha256.js'
 
-type WordArray = CryptoJS.lib.WordArray
-
 /** Envelope format version; part of the MAC so a downgrade is detected. */
 const VERSION = 'sk1'
 
@@ -19,14 +17,6 @@ export type OpenFailure = 'tampered' | 'corrupt' | 'unsupported-version'
 export interface Codec {
   seal(plaintext: string): string
   open(blob: string): { ok: true; plaintext: string } | { ok: false; reason: OpenFailure }
-}
-
-function randomWords(bytes: number): WordArray {
-  const buf = globalThis.crypto.getRandomValues(new Uint8Array(bytes))
-  const words: number[] = []
-  for (let i = 0; i < bytes; i += 4)
-    words.push((buf[i]! << 24) | (buf[i + 1]! << 16) | (buf[i + 2]! << 8) | buf[i + 3]! | 0)
-  return CryptoJS.lib.WordArray.create(words, bytes)
 }
 
 /** Compares two strings in time that depends only on their length. */
@@ -53,7 +43,7 @@ export function createEnvelope(secret: string, slot: string): Codec {
 
   return {
     seal(plaintext) {
-      const iv = randomWords(16)
+      const iv = CryptoJS.lib.WordArray.random(16) // crypto.getRandomValues underneath
       const ct = Base64.stringify(AES.encrypt(Utf8.parse(plaintext), encKey, { iv }).ciphertext)
       const ivText = Base64.stringify(iv)
       return `${VERSION}.${ivText}.${ct}.${mac(ivText, ct)}`

@@ -55,57 +55,59 @@ export function resolveStorage(
   }
 }
 
+/** The session slot. See {@link createSessionStore}. */
+export type SessionStore<User> = ReturnType<typeof createSessionStore<User>>
+
 /**
  * The session slot: serialises, seals and validates. It holds no copy of the session; the keeper
  * keeps the plain session in memory and decrypts only at start and on a cross-tab change.
  */
-export class SessionStore<User> {
-  constructor(
-    private storage: StorageLike,
-    readonly key: string,
-    private readonly codec: Codec,
-    private readonly needsAccessToken: boolean,
-  ) {}
-
-  /** Reads and opens the slot. Never throws; anything unusable comes back as a reason. */
-  read(): ReadResult<User> {
-    let raw: string | null
-    try {
-      raw = this.storage.getItem(this.key)
-    } catch {
-      return { ok: false, reason: 'unavailable' }
-    }
-    if (raw === null) return { ok: true, session: null, raw }
-    const opened = this.codec.open(raw)
-    if (!opened.ok) return opened
-    let value: unknown
-    try {
-      value = JSON.parse(opened.plaintext)
-    } catch {
+export function createSessionStore<User>(
+  storage: StorageLike,
+  key: string,
+  codec: Codec,
+  needsAccessToken: boolean,
+) {
+  return {
+    /** Reads and opens the slot. Never throws; anything unusable comes back as a reason. */
+    read(): ReadResult<User> {
+      let raw: string | null
+      try {
+        raw = storage.getItem(key)
+      } catch {
+        return { ok: false, reason: 'unavailable' }
+      }
+      if (raw === null) return { ok: true, session: null, raw }
+      const opened = codec.open(raw)
+      if (!opened.ok) return opened
+      try {
+        const value: unknown = JSON.parse(opened.plaintext)
+        if (isSession(value, needsAccessToken))
+          return { ok: true, session: value as Session<User>, raw }
+      } catch {
+        // not JSON: corrupt
+      }
       return { ok: false, reason: 'corrupt' }
-    }
-    return isSession(value, this.needsAccessToken)
-      ? { ok: true, session: value as Session<User>, raw }
-      : { ok: false, reason: 'corrupt' }
-  }
+    },
 
-  /** Seals and writes; returns the failure reason, or `null` when written. */
-  write(session: Session<User>): StorageErrorReason | null {
-    try {
-      this.storage.setItem(this.key, this.codec.seal(JSON.stringify(session)))
-      return null
-    } catch (error) {
-      return classifyWriteError(error)
-    }
-  }
+    /** Seals and writes; returns the failure reason, or `null` when written. */
+    write(session: Session<User>): StorageErrorReason | null {
+      try {
+        storage.setItem(key, codec.seal(JSON.stringify(session)))
+        return null
+      } catch (error) {
+        return classifyWriteError(error)
+      }
+    },
 
-  /** Removes the slot; a storage that throws here is reported, and the memory copy is gone anyway. */
-  clear(): StorageErrorReason | null {
-    try {
-      this.storage.removeItem(this.key)
-      return null
-    } catch {
-      return 'unavailable'
-    }
+    /** Removes the slot; a storage that throws here is reported, and the memory copy is gone anyway. */
+    clear(): StorageErrorReason | null {
+      try {
+        storage.removeItem(key)
+        return null
+      } catch {
+        return 'unavailable'
+      }
+    },
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeJwt, defaultMapAuthResponse } from '../../src/index.js'
 import { expiryOf, isSession } from '../../src/core/tokens.js'
 import { createEnvelope } from '../../src/storage/envelope.js'
-import { MemoryStorage, SessionStore } from '../../src/storage/store.js'
+import { MemoryStorage, createSessionStore } from '../../src/storage/store.js'
 
 const SECRET = 'property-secret-0123456789'
 const b64url = (v: unknown) =>
@@ -86,7 +86,7 @@ describe('the envelope', () => {
 
   it('the store never throws, whatever the slot holds', () => {
     const storage = new MemoryStorage()
-    const store = new SessionStore(storage, 'slot', createEnvelope(SECRET, 'slot'), true)
+    const store = createSessionStore(storage, 'slot', createEnvelope(SECRET, 'slot'), true)
     const codec = createEnvelope(SECRET, 'slot')
     fc.assert(
       fc.property(
