@@ -1,4 +1,4 @@
-import { AUTH_CALL } from '../http/scope.js'
+import { authCall } from '../http/scope.js'
 import type { Core } from './context.js'
 import { SessionError, callFailed, statusOf } from './errors.js'
 import { expiryOf, nextRev } from './tokens.js'
@@ -38,8 +38,7 @@ export function createFlows<User>(
     await booting
     let data: unknown
     try {
-      data = (await http.post(url(path), body, { [AUTH_CALL]: true, timeout: o.refreshTimeout }))
-        .data
+      data = (await http.post(url(path), body, authCall(o.refreshTimeout))).data
     } catch (error) {
       throw authError(error)
     }
@@ -95,11 +94,7 @@ export function createFlows<User>(
 
   async function askServerForSession(): Promise<void> {
     const verify = (token: string | null) =>
-      http.get(url(ep.verify), {
-        [AUTH_CALL]: true,
-        timeout: o.refreshTimeout,
-        headers: token ? { Authorization: `Bearer ${token}` } : {},
-      })
+      http.get(url(ep.verify), authCall(o.refreshTimeout, token))
     const now = clock.now()
     try {
       let token: string | null = null
@@ -108,7 +103,9 @@ export function createFlows<User>(
         (r) => r.data as { user?: User },
         async (error) => {
           if (statusOf(error) !== 401) throw error
-          const refreshed = map((await http.post(url(ep.refresh), {}, { [AUTH_CALL]: true })).data)
+          const refreshed = map(
+            (await http.post(url(ep.refresh), {}, authCall(o.refreshTimeout))).data,
+          )
           token = refreshed?.accessToken ?? null
           expiresIn = refreshed?.expiresIn
           return (await verify(token)).data as { user?: User }

@@ -2,9 +2,9 @@ import axios from 'axios'
 import { trackActivity } from '../activity/tracker.js'
 import { createHealthPoller } from '../health/poller.js'
 import { installInterceptors, sessionEnded } from '../http/interceptors.js'
-import { AUTH_CALL, createScope, fullURL, normalizeURL } from '../http/scope.js'
+import { authCall, createScope, fullURL, normalizeURL } from '../http/scope.js'
 import { marginFor } from '../refresh/backoff.js'
-import { createRefresher } from '../refresh/refresher.js'
+import { createRefresher, type Refresher } from '../refresh/refresher.js'
 import type { Core } from './context.js'
 import { resolveEnvironment } from './environment.js'
 import { SessionError, isSessionError } from './errors.js'
@@ -69,7 +69,10 @@ export function createSessionKeeper<User = unknown>(
     random: () => env().random(),
     evaluate: () => evaluate(),
   }
-  const refresher = createRefresher(core)
+  const refresher: Refresher<User> = createRefresher(
+    (token): Promise<boolean> => health.keyChanged(token),
+    core,
+  )
   const health = createHealthPoller(core, isVisible, () =>
     state.session ? refresher.refresh('revoked') : Promise.resolve(),
   )
@@ -234,11 +237,7 @@ export function createSessionKeeper<User = unknown>(
       state.end('logout')
       if (!s) return
       await http
-        .post(url(ep.logout), undefined, {
-          [AUTH_CALL]: true,
-          timeout: o.refreshTimeout,
-          headers: s.accessToken ? { Authorization: `Bearer ${s.accessToken}` } : {},
-        })
+        .post(url(ep.logout), undefined, authCall(o.refreshTimeout, s.accessToken))
         .catch(() => {})
     },
     async refresh() {

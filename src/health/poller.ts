@@ -1,6 +1,7 @@
 import type { Core } from '../core/context.js'
 import { SessionError, callFailed, isSessionError } from '../core/errors.js'
 import type { TokenHealth } from '../core/types.js'
+import { authCall } from '../http/scope.js'
 
 /** Picks only the contract's fields, so nothing else the server sent travels in events. */
 const pick = (b: TokenHealth): TokenHealth => ({
@@ -77,5 +78,19 @@ export function createHealthPoller<User>(
       state.emitter.emit({ type: 'healthChecked', health: pick(health) })
     },
     check,
+    /**
+     * After a refused refresh: did the server's signing key change under `token`? Asked outside the
+     * request gate (which is waiting for that very refresh). With polling off (the server may have
+     * no token-health endpoint), or on any failure, the answer is no.
+     */
+    async keyChanged(token: string | null): Promise<boolean> {
+      if (interval === false) return false
+      try {
+        const { data } = await http.get(url(o.endpoints.health), authCall(o.refreshTimeout, token))
+        return (data as TokenHealth | null)?.compatible === false
+      } catch {
+        return false
+      }
+    },
   }
 }

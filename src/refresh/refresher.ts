@@ -2,7 +2,7 @@ import type { Core } from '../core/context.js'
 import { SessionError, callFailed, statusOf } from '../core/errors.js'
 import { expiryOf, nextRev, otherCredentials, type Session } from '../core/tokens.js'
 import type { EndReason } from '../core/types.js'
-import { AUTH_CALL } from '../http/scope.js'
+import { authCall } from '../http/scope.js'
 import { backoffDelay, marginFor } from './backoff.js'
 
 /** How long a tab that waited for the lock looks for the winner's result before refreshing. */
@@ -20,16 +20,10 @@ export type Refresher<User> = ReturnType<typeof createRefresher<User>>
  * Single-flight refresh with failure classification and backoff. One promise per tab; the lock
  * makes it one call per browser, and the re-read under the lock adopts another tab's result.
  */
-export function createRefresher<User>({
-  o,
-  http,
-  state,
-  cookieMode,
-  url,
-  map,
-  random,
-  evaluate,
-}: Core<User>) {
+export function createRefresher<User>(
+  keyChanged: (token: string | null) => Promise<boolean>,
+  { o, http, state, cookieMode, url, map, random, evaluate }: Core<User>,
+) {
   const { clock } = o
   let inflight: Promise<Session<User>> | null = null
   let failures = 0
@@ -57,8 +51,12 @@ export function createRefresher<User>({
     return session
   }
 
-  function rejected(reason: EndReason, current: Session<User>): never {
+  async function rejected(reason: EndReason, current: Session<User>): Promise<never> {
     const error = ended('The server refused to refresh the session.')
+    // After a deploy that rotated the signing key, an API call often meets it before the next
+    // health poll does: tell the user the real reason rather than a generic refusal.
+    if (reason === 'refresh-rejected' && (await keyChanged(current.accessToken)))
+      reason = 'incompatible'
     if (state.session && !replacedSince(current)) {
       reset()
       state.emitter.emit({ type: 'refreshFailed', error, retryInMs: null })
@@ -101,7 +99,7 @@ export function createRefresher<User>({
           await http.post(
             url(o.endpoints.refresh),
             cookieMode ? {} : { refresh_token: current.refreshToken },
-            { timeout: o.refreshTimeout, [AUTH_CALL]: true },
+            authCall(o.refreshTimeout),
           )
         ).data
       } catch (error) {

@@ -66,6 +66,28 @@ describe('token-health poller', () => {
     expect(api().counts).toMatchObject({ health: 1, refresh: 0, data: 0 })
   })
 
+  it('a dropped key met by an API call before the next poll also ends as incompatible, not as a generic refusal', async () => {
+    const keeper = await signedIn()
+    const events = recordEvents(keeper)
+    api().rotateSecret({ keepOld: false })
+    const error = await settle(keeper.http.get('/api/data')).catch((e) => e)
+    expect(error).toMatchObject({ name: 'SessionError', code: 'session_expired' })
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'incompatible' })
+    expect(events.filter((e) => e.type === 'loggedOut')).toEqual([
+      { type: 'loggedOut', reason: 'incompatible' },
+    ])
+    await vi.advanceTimersByTimeAsync(INTERVAL * 12) // an hour: nothing more is called
+    expect(api().counts).toMatchObject({ data: 1, refresh: 1, health: 1 })
+  })
+
+  it('with polling off, a refused refresh asks nothing more and ends as refresh-rejected', async () => {
+    const keeper = await signedIn({ healthInterval: false })
+    api().rotateSecret({ keepOld: false })
+    await settle(keeper.http.get('/api/data')).catch(() => {})
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'refresh-rejected' })
+    expect(api().counts).toMatchObject({ data: 1, refresh: 1, health: 0 })
+  })
+
   it('a restart that forgot its sessions: one refresh attempt, one clean logout, no stream of failing calls', async () => {
     const keeper = await signedIn()
     const events = recordEvents(keeper)
@@ -74,7 +96,8 @@ describe('token-health poller', () => {
     expect(error).toMatchObject({ name: 'SessionError', code: 'session_expired' })
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'refresh-rejected' })
     await vi.advanceTimersByTimeAsync(INTERVAL * 12) // an hour
-    expect(api().counts).toMatchObject({ refresh: 1, data: 1, health: 0 })
+    // one health call: asked after the refusal whether the key changed (it did not)
+    expect(api().counts).toMatchObject({ refresh: 1, data: 1, health: 1 })
     expect(events.filter((e) => e.type === 'loggedOut')).toHaveLength(1)
   })
 
