@@ -59,11 +59,12 @@ const ENTRIES = {
 
 /**
  * KiB gzip, core + react: in total, and our own code in it (crypto-js external).
- * BUDGET is enforced (a ratchet: lower it as the code shrinks, never raise it without a reason in
- * the commit); TARGET is issue 9's goal, printed with the gap until it is met.
+ * BUDGET is issue 9's budget: `npm run bench` fails past it. CEILING is what `npm test` enforces,
+ * a ratchet at today's size so that no change grows the bundle unnoticed: lower it as the code
+ * shrinks, never raise it without a reason in the commit.
  */
-export const BUDGET = { total: 17.25, own: 10.5 }
-export const TARGET = { total: 12, own: 5 }
+export const BUDGET = { total: 12, own: 5 }
+export const CEILING = { total: 16.5, own: 9.75 }
 
 export async function measureSizes() {
   const rows = []
@@ -88,23 +89,17 @@ export function sizeTable(rows) {
   }))
 }
 
-export function checkSizes(rows, check) {
+/** Checks core + react against `limits` ({@link BUDGET} or {@link CEILING}). */
+export function checkSizes(rows, check, limits) {
   const both = rows.find((r) => r.name === 'core + react')
-  console.log(
-    `Target (issue 9): core + react ≤ ${TARGET.total} KiB gzip, own code ≤ ${TARGET.own} KiB — ` +
-      `now ${kib(both.all.gzip)} / ${kib(both.own.gzip)} KiB` +
-      (both.all.gzip <= TARGET.total * 1024 && both.own.gzip <= TARGET.own * 1024
-        ? ' (met)'
-        : ' (not met yet)'),
-  )
   check(
-    `core + react ≤ ${BUDGET.total} KiB gzip`,
-    both.all.gzip <= BUDGET.total * 1024,
+    `core + react ≤ ${limits.total} KiB gzip`,
+    both.all.gzip <= limits.total * 1024,
     `${kib(both.all.gzip)} KiB`,
   )
   check(
-    `our own code (core + react) ≤ ${BUDGET.own} KiB gzip`,
-    both.own.gzip <= BUDGET.own * 1024,
+    `our own code (core + react) ≤ ${limits.own} KiB gzip`,
+    both.own.gzip <= limits.own * 1024,
     `${kib(both.own.gzip)} KiB`,
   )
 }
