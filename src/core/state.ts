@@ -1,17 +1,9 @@
-import { createEnvelope, plainCodec } from '../storage/envelope.js'
-import { createSessionStore, resolveStorage, type SessionStore } from '../storage/store.js'
-import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
-import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
+import type { TabMessage } from '../sync/channel.js'
 import { createEmitter, createSnapshotStore } from './emitter.js'
+import { createShared } from './shared.js'
 import type { Environment, ResolvedOptions } from './options.js'
 import { otherCredentials, type Session } from './tokens.js'
-import type {
-  EndReason,
-  SessionSnapshot,
-  StorageErrorReason,
-  StorageLike,
-  TokenHealth,
-} from './types.js'
+import type { EndReason, SessionSnapshot, StorageErrorReason, TokenHealth } from './types.js'
 
 /** What the state tells the keeper. */
 export interface StateHooks {
@@ -29,17 +21,12 @@ export interface StateHooks {
   onReset(): void
 }
 
-function randomId(): string {
-  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
-  return c?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36)
-}
-
 /** The session as this tab knows it. See {@link createSessionState}. */
 export type SessionState<User> = ReturnType<typeof createSessionState<User>>
 
 /**
  * The session as this tab knows it: the plain session in memory, the snapshot and events derived
- * from it, and its persistence and sharing (store, channel, lock), resolved on first use.
+ * from it, its persistence and what other tabs say about it.
  */
 export function createSessionState<User>(
   o: ResolvedOptions<User>,
@@ -47,10 +34,12 @@ export function createSessionState<User>(
   hooks: StateHooks,
 ) {
   const cookieMode = o.credentials === 'cookie'
-  const { crossTab, storageKey } = o
   const emitter = createEmitter<User>()
   const snapshot = createSnapshotStore<SessionSnapshot<User>>({ status: 'loading' })
-  const tabId = randomId()
+  const shared = createShared<User>(o, env, () =>
+    emitter.emit({ type: 'storageError', reason: 'unavailable' }),
+  )
+  const { store, post } = shared
   let session: Session<User> | null = null
   let status: 'loading' | 'authenticated' | 'unauthenticated' = 'loading'
   let reason: EndReason | null = null
@@ -58,56 +47,6 @@ export function createSessionState<User>(
   let writeFailure: StorageErrorReason | null = null
   let lastShared = -Infinity
   let lastPersisted = -Infinity
-
-  // ---- lazily resolved collaborators (no global is touched before first use)
-
-  let storage_: StorageLike | null = null
-  let store_: SessionStore<User> | null = null
-  let lock_: RefreshLock | null = null
-  let channel: TabChannel | null = null
-
-  function storage(): StorageLike {
-    if (!storage_) {
-      const resolved = resolveStorage(o.storage, storageKey)
-      storage_ = resolved.storage
-      if (resolved.fellBack) emitter.emit({ type: 'storageError', reason: 'unavailable' })
-    }
-    return storage_
-  }
-
-  const store = () =>
-    (store_ ??= createSessionStore<User>(
-      storage(),
-      storageKey,
-      o.secret ? createEnvelope(o.secret, storageKey) : plainCodec,
-      !cookieMode,
-    ))
-
-  function lock(): RefreshLock {
-    const locks = env().locks
-    return (lock_ ??= !crossTab
-      ? noLock
-      : locks
-        ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
-          // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
-          // rather than start a second refresh with the same refresh token.
-          webLock(
-            locks,
-            `session-keeper:${storageKey}`,
-            o.clock,
-            Math.max(o.lockTimeout, o.refreshTimeout + 1_000),
-          )
-        : leaseLock(
-            storage(),
-            `${storageKey}:lock`,
-            tabId,
-            o.clock,
-            o.lockTimeout,
-            o.refreshTimeout + o.lockTimeout,
-          ))
-  }
-
-  const post = (message: TabMessage) => channel?.post(message)
 
   function publish(): void {
     snapshot.set(
@@ -253,22 +192,11 @@ export function createSessionState<User>(
     emitter,
     snapshot,
     get lock() {
-      return lock()
+      return shared.lock()
     },
 
     /** Opens the tab channel (when `crossTab`); returns its teardown. */
-    open(): () => void {
-      if (!crossTab) return () => {}
-      const e = env()
-      const c = (channel ??= createTabChannel(
-        storageKey,
-        tabId,
-        { openChannel: e.openChannel, window: e.window, storage: storage() },
-        receive,
-      ))
-      c.open()
-      return c.close
-    },
+    open: () => shared.open(receive),
 
     post,
 
@@ -335,7 +263,7 @@ export function createSessionState<User>(
     noteActivity,
 
     dispose(): void {
-      channel?.close()
+      shared.close()
       emitter.clear()
       snapshot.clear()
     },

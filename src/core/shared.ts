@@ -1,0 +1,96 @@
+import { createEnvelope, plainCodec } from '../storage/envelope.js'
+import { createSessionStore, resolveStorage, type SessionStore } from '../storage/store.js'
+import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
+import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
+import type { Environment, ResolvedOptions } from './options.js'
+import type { StorageLike } from './types.js'
+
+function randomId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
+  return c?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36)
+}
+
+/** What one tab shares with the others. See {@link createShared}. */
+export type Shared<User> = ReturnType<typeof createShared<User>>
+
+/**
+ * What one tab shares with the others: the storage and the session slot in it, the refresh lock
+ * and the tab channel. Each is resolved on first use, so no browser global is touched before.
+ * `onFallback` hears that web storage was unusable and memory is used instead.
+ */
+export function createShared<User>(
+  o: ResolvedOptions<User>,
+  env: () => Environment,
+  onFallback: () => void,
+) {
+  const { crossTab, storageKey, clock, lockTimeout, refreshTimeout } = o
+  const tabId = randomId()
+  let storage_: StorageLike | null = null
+  let store_: SessionStore<User> | null = null
+  let lock_: RefreshLock | null = null
+  let channel: TabChannel | null = null
+
+  function storage(): StorageLike {
+    if (!storage_) {
+      const resolved = resolveStorage(o.storage, storageKey)
+      storage_ = resolved.storage
+      if (resolved.fellBack) onFallback()
+    }
+    return storage_
+  }
+
+  return {
+    /** The session slot (sealed with the secret, or plain in memory and cookie mode). */
+    store: () =>
+      (store_ ??= createSessionStore<User>(
+        storage(),
+        storageKey,
+        o.secret ? createEnvelope(o.secret, storageKey) : plainCodec,
+        o.credentials !== 'cookie',
+      )),
+
+    /** The browser-wide refresh lock: Web Locks, else a lease in storage; none without `crossTab`. */
+    lock(): RefreshLock {
+      const locks = env().locks
+      return (lock_ ??= !crossTab
+        ? noLock
+        : locks
+          ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
+            // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
+            // rather than start a second refresh with the same refresh token.
+            webLock(
+              locks,
+              `session-keeper:${storageKey}`,
+              clock,
+              Math.max(lockTimeout, refreshTimeout + 1_000),
+            )
+          : leaseLock(
+              storage(),
+              `${storageKey}:lock`,
+              tabId,
+              clock,
+              lockTimeout,
+              refreshTimeout + lockTimeout,
+            ))
+    },
+
+    /** Opens the tab channel (when `crossTab`), delivering messages to `receive`; returns its teardown. */
+    open(receive: (message: TabMessage) => void): () => void {
+      if (!crossTab) return () => {}
+      const e = env()
+      const c = (channel ??= createTabChannel(
+        storageKey,
+        tabId,
+        { openChannel: e.openChannel, window: e.window, storage: storage() },
+        receive,
+      ))
+      c.open()
+      return c.close
+    },
+
+    /** Tells the other tabs (when the channel is open). */
+    post: (message: TabMessage) => channel?.post(message),
+
+    close: () => channel?.close(),
+  }
+}
