@@ -1,18 +1,18 @@
 import axios from 'axios'
 import { trackActivity } from '../activity/tracker.js'
 import { createHealthPoller } from '../health/poller.js'
-import { installInterceptors, sessionEnded } from '../http/interceptors.js'
+import { installInterceptors } from '../http/interceptors.js'
 import { authCall, createScope, fullURL, normalizeURL } from '../http/scope.js'
-import { marginFor } from '../refresh/backoff.js'
 import { createRefresher, type Refresher } from '../refresh/refresher.js'
 import type { Core } from './context.js'
 import { resolveEnvironment } from './environment.js'
-import { SessionError, isSessionError } from './errors.js'
+import { SessionError } from './errors.js'
 import { createFlows } from './flows.js'
+import { createGate } from './gate.js'
 import { createSessionState, type SessionState } from './state.js'
 import { resolveOptions, type SessionKeeperOptions } from './options.js'
 import type { SessionKeeper } from './instance.js'
-import { defaultMapAuthResponse, type Session } from './tokens.js'
+import { defaultMapAuthResponse } from './tokens.js'
 import type { AuthResult } from './types.js'
 
 /** Longest the keeper sleeps between checks of its deadlines: timers drift, devices sleep. */
@@ -77,34 +77,18 @@ export function createSessionKeeper<User = unknown>(
     state.session ? refresher.refresh('revoked') : Promise.resolve(),
   )
   const flows = createFlows(core, () => refresher.refresh(), health.restart)
+  const gate = createGate(core, refresher)
 
   // ---- deadlines: one timer for all of them, re-checked against the wall clock on every wake
 
   let cancelTimer: (() => void) | null = null
   let mounted = false
 
-  /** Ends the session if a hard deadline has passed; returns whether it is still alive. */
-  function checkDeadlines(now: number): boolean {
-    const s = state.session
-    if (!s) return false
-    const reason =
-      o.absoluteTimeout !== false && now >= s.startedAt + o.absoluteTimeout
-        ? 'absolute-timeout'
-        : o.idleTimeout !== false && now >= s.lastActivity + o.idleTimeout
-          ? 'idle'
-          : // nothing left to refresh with: the session cannot outlive its access token
-            !cookieMode && !s.refreshToken && s.expiresAt !== null && now >= s.expiresAt
-            ? 'expired'
-            : null
-    if (reason) state.end(reason)
-    return reason === null
-  }
-
   function evaluate(): void {
     cancelTimer?.()
     cancelTimer = null
     const now = clock.now()
-    if (!checkDeadlines(now)) return
+    if (!gate.checkDeadlines(now)) return
     const s = state.session!
     const next: number[] = [now + MAX_STEP_MS]
     if (o.absoluteTimeout !== false) next.push(s.startedAt + o.absoluteTimeout)
@@ -123,36 +107,6 @@ export function createSessionKeeper<User = unknown>(
     const healthAt = health.dueAt()
     if (healthAt !== null && healthAt > now) next.push(healthAt)
     cancelTimer = clock.schedule(evaluate, Math.min(...next) - now)
-  }
-
-  // ---- the request gate, for the interceptors
-
-  async function authorize(): Promise<Session<User> | null> {
-    const s = state.session
-    if (!s) return null
-    if (!checkDeadlines(clock.now())) throw sessionEnded()
-    const now = clock.now()
-    const nearExpiry =
-      s.expiresAt !== null &&
-      now >= s.expiresAt - marginFor(s.issuedAt, s.expiresAt, o.refreshMargin)
-    if (!refresher.inFlight && !nearExpiry) return s
-    const stillValid = (c: Session<User> | null) =>
-      c !== null && (c.expiresAt === null || clock.now() < c.expiresAt)
-    // Backing off after a transient failure: use the token while it lasts rather than hammer.
-    if (!refresher.inFlight && refresher.backingOff(now)) {
-      if (stillValid(s)) return s
-      throw new SessionError(
-        'refresh_unavailable',
-        'The session could not be refreshed yet; try again shortly.',
-      )
-    }
-    try {
-      return await refresher.refresh()
-    } catch (error) {
-      if (isSessionError(error, 'refresh_unavailable') && stillValid(state.session))
-        return state.session
-      throw error
-    }
   }
 
   // ---- mounting (reference-counted, so StrictMode's double mount costs nothing)
@@ -176,7 +130,7 @@ export function createSessionKeeper<User = unknown>(
         cookieMode,
         inScope,
         isAuthEndpoint: (u) => authPaths.has(normalizeURL(u)),
-        authorize,
+        authorize: gate.authorize,
         getSession: () => state.session,
         refresh: () => refresher.refresh(),
       }),
@@ -214,7 +168,7 @@ export function createSessionKeeper<User = unknown>(
   }
 
   function touch(): void {
-    if (!state.session || !checkDeadlines(clock.now())) return
+    if (!state.session || !gate.checkDeadlines(clock.now())) return
     state.noteActivity(clock.now(), true)
   }
 
@@ -247,16 +201,7 @@ export function createSessionKeeper<User = unknown>(
     },
     checkHealth: () => health.check(),
     touch,
-    getDeadlines() {
-      const s = state.session
-      const idleLogoutAt = s && o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null
-      return {
-        refreshAt: s ? refresher.dueAt(s) : null,
-        idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - o.idleWarning,
-        idleLogoutAt,
-        absoluteLogoutAt: s && o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
-      }
-    },
+    getDeadlines: gate.deadlines,
     start() {
       if (destroyed) return () => {}
       if (++refs === 1) mount()

@@ -1,0 +1,77 @@
+import { sessionEnded } from '../http/interceptors.js'
+import { marginFor } from '../refresh/backoff.js'
+import type { Refresher } from '../refresh/refresher.js'
+import type { Core } from './context.js'
+import { SessionError, isSessionError } from './errors.js'
+import type { SessionDeadlines } from './instance.js'
+import type { Session } from './tokens.js'
+
+/**
+ * When the session may be used: its hard deadlines (absolute, idle, and an access token with
+ * nothing left to refresh it), and the request gate the interceptors wait on.
+ */
+export function createGate<User>({ o, state, cookieMode }: Core<User>, refresher: Refresher<User>) {
+  const { clock } = o
+
+  /** Ends the session if a hard deadline has passed; returns whether it is still alive. */
+  function checkDeadlines(now: number): boolean {
+    const s = state.session
+    if (!s) return false
+    const reason =
+      o.absoluteTimeout !== false && now >= s.startedAt + o.absoluteTimeout
+        ? 'absolute-timeout'
+        : o.idleTimeout !== false && now >= s.lastActivity + o.idleTimeout
+          ? 'idle'
+          : // nothing left to refresh with: the session cannot outlive its access token
+            !cookieMode && !s.refreshToken && s.expiresAt !== null && now >= s.expiresAt
+            ? 'expired'
+            : null
+    if (reason) state.end(reason)
+    return reason === null
+  }
+
+  /** The request gate: waits until the session's credentials are usable; `null` without a session. */
+  async function authorize(): Promise<Session<User> | null> {
+    const s = state.session
+    if (!s) return null
+    if (!checkDeadlines(clock.now())) throw sessionEnded()
+    const now = clock.now()
+    const nearExpiry =
+      s.expiresAt !== null &&
+      now >= s.expiresAt - marginFor(s.issuedAt, s.expiresAt, o.refreshMargin)
+    if (!refresher.inFlight && !nearExpiry) return s
+    const stillValid = (c: Session<User> | null) =>
+      c !== null && (c.expiresAt === null || clock.now() < c.expiresAt)
+    // Backing off after a transient failure: use the token while it lasts rather than hammer.
+    if (!refresher.inFlight && refresher.backingOff(now)) {
+      if (stillValid(s)) return s
+      throw new SessionError(
+        'refresh_unavailable',
+        'The session could not be refreshed yet; try again shortly.',
+      )
+    }
+    try {
+      return await refresher.refresh()
+    } catch (error) {
+      if (isSessionError(error, 'refresh_unavailable') && stillValid(state.session))
+        return state.session
+      throw error
+    }
+  }
+
+  return {
+    checkDeadlines,
+    authorize,
+    /** The session's upcoming deadlines, for countdowns. */
+    deadlines(): SessionDeadlines {
+      const s = state.session
+      const idleLogoutAt = s && o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null
+      return {
+        refreshAt: s ? refresher.dueAt(s) : null,
+        idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - o.idleWarning,
+        idleLogoutAt,
+        absoluteLogoutAt: s && o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
+      }
+    },
+  }
+}
