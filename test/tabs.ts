@@ -143,6 +143,7 @@ export class SharedStorage {
     }
     const write = (key: string, value: string | null) => {
       const before = this.backing.getItem(key)
+      pending.delete(key) // a tab sees its own write at once
       if (this.lagMs > 0)
         for (const [w, p] of views) {
           if (w === own || p.has(key)) continue

@@ -69,8 +69,11 @@ function readLease(storage: StorageLike, key: string): Lease | null {
 
 /**
  * Fallback lock: a lease in the shared storage with an expiry, polled. Web storage is not atomic
- * across processes, so this narrows the race rather than closing it; the refresh endpoint's reuse
- * grace window (see README, server guidance) covers what is left.
+ * across processes: tabs that ask in the same moment all find the lease free, because each one's
+ * write reaches the others late. Storage converges on the last write, so a tab that wrote its lease
+ * waits `pollMs` and holds the lock only if its lease is still the one there. This closes the race
+ * for writes that arrive within `pollMs`; the refresh endpoint's reuse grace window (see README,
+ * server guidance) covers slower ones.
  */
 export function leaseLock(
   storage: StorageLike,
@@ -81,7 +84,8 @@ export function leaseLock(
   leaseMs: number,
   pollMs = 50,
 ): RefreshLock {
-  const tryAcquire = (): boolean => {
+  const pause = () => new Promise<void>((resolve) => clock.schedule(resolve, pollMs))
+  const tryAcquire = async (): Promise<boolean> => {
     const now = clock.now()
     const lease = readLease(storage, key)
     if (lease && lease.owner !== owner && lease.until > now) return false
@@ -90,6 +94,7 @@ export function leaseLock(
     } catch {
       return true // no shared storage to coordinate through: go ahead
     }
+    await pause()
     return readLease(storage, key)?.owner === owner
   }
   const release = () => {
@@ -103,9 +108,9 @@ export function leaseLock(
     async run(fn) {
       const deadline = clock.now() + timeoutMs
       let contended = false
-      while (!tryAcquire() && clock.now() < deadline) {
+      while (!(await tryAcquire()) && clock.now() < deadline) {
         contended = true
-        await new Promise<void>((resolve) => clock.schedule(resolve, pollMs))
+        await pause()
       }
       try {
         return await fn(contended)

@@ -144,6 +144,20 @@ describe('storage that reaches other tabs late (as in Chromium)', () => {
       for (const { keeper } of tabs) expect(keeper.getSnapshot().status).toBe('authenticated')
     },
   )
+  it('storage lease: tabs that take the lease in the same moment still make one call', async () => {
+    // Each tab's lease write reaches the others only after 40 ms, so in the moment they all ask,
+    // every tab finds the lease free and writes its own.
+    const tabs = await openTabs(
+      3,
+      browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 }),
+    )
+    await vi.advanceTimersByTimeAsync(100)
+    api().resetCounts()
+    await Promise.all(tabs.map(({ keeper }) => settle(keeper.refresh())))
+    await pass(2000)
+    expect(api().counts.refresh).toBe(1)
+    for (const { keeper } of tabs) expect(keeper.getSnapshot().status).toBe('authenticated')
+  })
 })
 
 describe('locks that fail', () => {
