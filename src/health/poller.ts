@@ -37,11 +37,20 @@ export function createHealthPoller<User>(
   const dueAt = (): number | null =>
     interval === false || !isVisible() || !state.session ? null : lastAt + interval + jitter
 
+  /** GET token-health: through the request gate, or outside it with `token` (see keyChanged). */
+  const get = async (token?: string | null): Promise<TokenHealth | null> =>
+    (
+      await http.get(
+        url(o.endpoints.health),
+        token === undefined ? { timeout: o.refreshTimeout } : authCall(o.refreshTimeout, token),
+      )
+    ).data
+
   async function run(): Promise<TokenHealth> {
     record(o.clock.now())
     let body: TokenHealth | null
     try {
-      body = (await http.get(url(o.endpoints.health), { timeout: o.refreshTimeout })).data
+      body = await get()
     } catch (error) {
       throw isSessionError(error) ? error : callFailed('unavailable', 'Token health check', error)
     }
@@ -86,8 +95,7 @@ export function createHealthPoller<User>(
     async keyChanged(token: string | null): Promise<boolean> {
       if (interval === false) return false
       try {
-        const { data } = await http.get(url(o.endpoints.health), authCall(o.refreshTimeout, token))
-        return (data as TokenHealth | null)?.compatible === false
+        return (await get(token))?.compatible === false
       } catch {
         return false
       }
