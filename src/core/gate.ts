@@ -13,19 +13,32 @@ import type { Session } from './tokens.js'
 export function createGate<User>({ o, state, cookieMode }: Core<User>, refresher: Refresher<User>) {
   const { clock } = o
 
+  /** The session's upcoming deadlines (all `null` without a session). */
+  function deadlines(): SessionDeadlines {
+    const s = state.session
+    const idleLogoutAt = s && o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null
+    return {
+      refreshAt: s && refresher.dueAt(s),
+      idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - o.idleWarning,
+      idleLogoutAt,
+      absoluteLogoutAt: s && o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
+    }
+  }
+
   /** Ends the session if a hard deadline has passed; returns whether it is still alive. */
   function checkDeadlines(now: number): boolean {
     const s = state.session
     if (!s) return false
-    const reason =
-      o.absoluteTimeout !== false && now >= s.startedAt + o.absoluteTimeout
-        ? 'absolute-timeout'
-        : o.idleTimeout !== false && now >= s.lastActivity + o.idleTimeout
-          ? 'idle'
-          : // nothing left to refresh with: the session cannot outlive its access token
-            !cookieMode && !s.refreshToken && s.expiresAt !== null && now >= s.expiresAt
-            ? 'expired'
-            : null
+    const d = deadlines()
+    const past = (at: number | null) => at !== null && now >= at
+    const reason = past(d.absoluteLogoutAt)
+      ? 'absolute-timeout'
+      : past(d.idleLogoutAt)
+        ? 'idle'
+        : // nothing left to refresh with: the session cannot outlive its access token
+          !cookieMode && !s.refreshToken && past(s.expiresAt)
+          ? 'expired'
+          : null
     if (reason) state.end(reason)
     return reason === null
   }
@@ -59,19 +72,5 @@ export function createGate<User>({ o, state, cookieMode }: Core<User>, refresher
     }
   }
 
-  return {
-    checkDeadlines,
-    authorize,
-    /** The session's upcoming deadlines, for countdowns. */
-    deadlines(): SessionDeadlines {
-      const s = state.session
-      const idleLogoutAt = s && o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null
-      return {
-        refreshAt: s ? refresher.dueAt(s) : null,
-        idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - o.idleWarning,
-        idleLogoutAt,
-        absoluteLogoutAt: s && o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
-      }
-    },
-  }
+  return { checkDeadlines, authorize, deadlines }
 }

@@ -89,23 +89,16 @@ export function createSessionKeeper<User = unknown>(
     cancelTimer = null
     const now = clock.now()
     if (!gate.checkDeadlines(now)) return
-    const s = state.session!
-    const next: number[] = [now + MAX_STEP_MS]
-    if (o.absoluteTimeout !== false) next.push(s.startedAt + o.absoluteTimeout)
-    if (o.idleTimeout !== false) {
-      const logoutAt = s.lastActivity + o.idleTimeout
-      const warnAt = logoutAt - o.idleWarning
-      if (now >= warnAt) state.warn(warnAt, logoutAt)
-      next.push(now >= warnAt ? logoutAt : warnAt)
-    }
+    const d = gate.deadlines()
+    if (d.idleWarningAt !== null && now >= d.idleWarningAt)
+      state.warn(d.idleWarningAt, d.idleLogoutAt!)
     if (!mounted) return
-    const refreshAt = refresher.dueAt(s)
-    if (refreshAt !== null && now >= refreshAt && !refresher.inFlight)
+    if (d.refreshAt !== null && now >= d.refreshAt && !refresher.inFlight)
       refresher.refresh().catch(() => {})
-    else if (refreshAt !== null && refreshAt > now) next.push(refreshAt)
     health.poll(now)
-    const healthAt = health.dueAt()
-    if (healthAt !== null && healthAt > now) next.push(healthAt)
+    const next = [now + MAX_STEP_MS, health.dueAt(), ...Object.values(d)].filter(
+      (at): at is number => at !== null && at > now,
+    )
     cancelTimer = clock.schedule(evaluate, Math.min(...next) - now)
   }
 
