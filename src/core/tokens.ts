@@ -41,8 +41,8 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
   const parts = token.split('.')
   if (parts.length !== 3 || !parts[1]) return null
   try {
-    const b64 = parts[1].replace(/-/g, '+').replace(/_/g, '/')
-    const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4))
+    // atob decodes "forgiving base64": the padding JWTs leave out is not needed.
+    const binary = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'))
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
     const payload: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
     return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
@@ -54,6 +54,7 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
 }
 
 const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
+const finite = (v: unknown): v is number => Number.isFinite(v)
 
 /**
  * Outside these bounds a value is garbage, not a token lifetime: too long would never refresh,
@@ -64,9 +65,7 @@ const MAX_LIFETIME_S = 10 * 365 * 24 * 3600
 
 function seconds(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  return typeof n === 'number' && Number.isFinite(n) && n >= MIN_LIFETIME_S && n <= MAX_LIFETIME_S
-    ? n
-    : null
+  return finite(n) && n >= MIN_LIFETIME_S && n <= MAX_LIFETIME_S ? n : null
 }
 
 /**
@@ -98,10 +97,10 @@ export function expiryOf(
   const lifetime = seconds(expiresIn)
   if (lifetime !== null) return receivedAt + lifetime * 1000
   const claims = accessToken ? decodeJwt(accessToken) : null
-  const exp = typeof claims?.exp === 'number' && Number.isFinite(claims.exp) ? claims.exp : null
-  if (exp === null) return null
-  const iat = typeof claims?.iat === 'number' && Number.isFinite(claims.iat) ? claims.iat : null
-  if (iat !== null && exp > iat) {
+  const exp = claims?.exp
+  if (!finite(exp)) return null
+  const iat = claims?.iat
+  if (finite(iat) && exp > iat) {
     const lifetime = seconds(exp - iat)
     return lifetime === null ? null : receivedAt + lifetime * 1000
   }
@@ -112,17 +111,12 @@ export function expiryOf(
 export function isSession(value: unknown, needsAccessToken: boolean): value is Session {
   if (value === null || typeof value !== 'object') return false
   const s = value as Record<string, unknown>
-  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v)
+  const tokenOrNull = (v: unknown) => v === null || nonEmptyString(v)
   return (
-    (needsAccessToken
-      ? nonEmptyString(s.accessToken)
-      : s.accessToken === null || nonEmptyString(s.accessToken)) &&
-    (s.refreshToken === null || nonEmptyString(s.refreshToken)) &&
+    (needsAccessToken ? nonEmptyString(s.accessToken) : tokenOrNull(s.accessToken)) &&
+    tokenOrNull(s.refreshToken) &&
     (s.expiresAt === null || finite(s.expiresAt)) &&
-    finite(s.issuedAt) &&
-    finite(s.startedAt) &&
-    finite(s.lastActivity) &&
-    finite(s.rev) &&
+    ['issuedAt', 'startedAt', 'lastActivity', 'rev'].every((k) => finite(s[k])) &&
     'user' in s
   )
 }
