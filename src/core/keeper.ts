@@ -6,7 +6,6 @@ import { authCall, createScope, fullURL, normalizeURL } from '../http/scope.js'
 import { createRefresher, type Refresher } from '../refresh/refresher.js'
 import type { Core } from './context.js'
 import { resolveEnvironment } from './environment.js'
-import { SessionError } from './errors.js'
 import { createFlows } from './flows.js'
 import { createGate } from './gate.js'
 import { createSessionState, type SessionState } from './state.js'
@@ -188,9 +187,7 @@ export function createSessionKeeper<User = unknown>(
         .catch(() => {})
     },
     async refresh() {
-      if (!state.session)
-        throw new SessionError('session_expired', 'There is no session to refresh.')
-      await refresher.refresh()
+      await refresher.refresh() // resolves to nothing: the session holds tokens
     },
     checkHealth: () => health.check(),
     touch,

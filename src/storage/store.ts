@@ -4,8 +4,7 @@ import type { Codec } from './envelope.js'
 
 /** What reading the slot found. */
 export type ReadResult<User> =
-  | { ok: true; session: Session<User> | null; raw: string | null }
-  | { ok: false; reason: StorageErrorReason }
+  { ok: true; session: Session<User> | null } | { ok: false; reason: StorageErrorReason }
 
 /** A storage backed only by this page's memory: the fallback, and `storage: 'memory'`. */
 export class MemoryStorage implements StorageLike {
@@ -77,13 +76,12 @@ export function createSessionStore<User>(
       } catch {
         return { ok: false, reason: 'unavailable' }
       }
-      if (raw === null) return { ok: true, session: null, raw }
+      if (raw === null) return { ok: true, session: null }
       const opened = codec.open(raw)
       if (!opened.ok) return opened
       try {
         const value: unknown = JSON.parse(opened.plaintext)
-        if (isSession(value, needsAccessToken))
-          return { ok: true, session: value as Session<User>, raw }
+        if (isSession(value, needsAccessToken)) return { ok: true, session: value as Session<User> }
       } catch {
         // not JSON: corrupt
       }

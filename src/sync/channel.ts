@@ -24,37 +24,28 @@ const END_REASONS = new Set<string>([
   'tampered',
 ])
 
-/** Checks a message from another tab field by field; anything foreign or malformed is `null`. */
+/** The finite number each kind of message carries (`end` carries a reason instead). */
+const NUMBER_FIELD = new Map([
+  ['session', 'rev'],
+  ['activity', 'at'],
+  ['backoff', 'until'],
+  ['health', 'at'],
+])
+
+/** Checks a message from another tab; anything foreign or malformed is `null`. */
 export function parseMessage(data: unknown, slot: string, self: string): TabMessage | null {
-  if (data === null || typeof data !== 'object') return null
-  const m = data as Record<string, unknown>
-  if (m.ns !== NS || m.slot !== slot || typeof m.from !== 'string' || m.from === self) return null
-  const num = (v: unknown) => typeof v === 'number' && Number.isFinite(v)
-  switch (m.kind) {
-    case 'session':
-      return num(m.rev) ? { kind: 'session', rev: m.rev as number } : null
-    case 'end':
-      return typeof m.reason === 'string' && END_REASONS.has(m.reason)
-        ? { kind: 'end', reason: m.reason as EndReason }
-        : null
-    case 'activity':
-      return num(m.at) ? { kind: 'activity', at: m.at as number } : null
-    case 'backoff':
-      return num(m.until) ? { kind: 'backoff', until: m.until as number } : null
-    case 'health': {
-      const h = m.health as Record<string, unknown> | null
-      if (
-        !num(m.at) ||
-        !h ||
-        typeof h.compatible !== 'boolean' ||
-        typeof h.authenticated !== 'boolean'
-      )
-        return null
-      return { kind: 'health', at: m.at as number, health: h as unknown as TokenHealth }
-    }
-    default:
-      return null
-  }
+  const m = data as Record<string, unknown> | null
+  if (m?.ns !== NS || m.slot !== slot || typeof m.from !== 'string' || m.from === self) return null
+  const field = NUMBER_FIELD.get(m.kind as string)
+  const h = m.health as Partial<TokenHealth> | null | undefined
+  const ok =
+    m.kind === 'end'
+      ? END_REASONS.has(m.reason as string)
+      : field !== undefined &&
+        Number.isFinite(m[field]) &&
+        (m.kind !== 'health' ||
+          (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
+  return ok ? (m as unknown as TabMessage) : null
 }
 
 /** Where the channel gets its transports. */
