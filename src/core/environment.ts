@@ -17,16 +17,14 @@ export function resolveEnvironment(given: Partial<Environment>): () => Environme
     if (resolved) return resolved
     const g = globalThis as Globals
     const BC = g.BroadcastChannel
+    // A key given as `null` means "none", which differs from leaving it out ("the global").
+    const pick = <K extends keyof Environment>(key: K, global: Environment[K] | undefined) =>
+      key in given ? (given[key] ?? null) : (global ?? null)
     resolved = {
-      window: 'window' in given ? (given.window ?? null) : (g.window ?? null),
-      document: 'document' in given ? (given.document ?? null) : (g.document ?? null),
-      openChannel:
-        'openChannel' in given
-          ? (given.openChannel ?? null)
-          : typeof BC === 'function'
-            ? (name) => new BC(name)
-            : null,
-      locks: 'locks' in given ? (given.locks ?? null) : (g.navigator?.locks ?? null),
+      window: pick('window', g.window),
+      document: pick('document', g.document),
+      openChannel: pick('openChannel', typeof BC === 'function' ? (name) => new BC(name) : null),
+      locks: pick('locks', g.navigator?.locks),
       random: given.random ?? Math.random,
     }
     return resolved
