@@ -6,7 +6,7 @@ import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { runActivity } from './activity.mjs'
 import { runHotPath } from './hotpath.mjs'
-import { checkSizes, kib, measureSizes, sizeTable } from './size.mjs'
+import { checkSizes, measureSizes, sizeTable } from './size.mjs'
 import { runStampede } from './stampede.mjs'
 import { runStartup } from './startup.mjs'
 
@@ -28,8 +28,6 @@ const suites = {
     )
     console.log('"own code" leaves crypto-js out too. gzip level 9, brotli default.')
     console.table(sizeTable(rows))
-    const both = rows.find((r) => r.name === 'core + react')
-    console.log(`crypto-js in core + react: ${kib(both.all.gzip - both.own.gzip)} KiB gzip`)
     checkSizes(rows, check)
   },
   hotpath: () => runHotPath(lib, check),
