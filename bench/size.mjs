@@ -66,9 +66,11 @@ const ENTRIES = {
  * requires md5, sha1 and evpkdf, which we never call and cannot leave out by importing submodules).
  * Issue 9 first asked for 12 KiB total / 5 KiB own code; measured, every module of our own code
  * does something API.md promises, with no single large one to drop, so 5 KiB is below what the
- * contract needs. The budget is the measured size (16.36 / 9.65 KiB on 2026-11-30) rounded up.
+ * contract needs. The budget is the measured size (16.36 / 9.65 KiB on 2026-11-30) rounded up,
+ * raised by 0.1 KiB the same day for the cookie-mode start-up retry (16.50 / 9.78 KiB): a page
+ * loaded while the server restarts no longer looks signed out until the next reload.
  */
-export const BUDGET = { total: 16.5, own: 9.75 }
+export const BUDGET = { total: 16.6, own: 9.85 }
 
 export async function measureSizes() {
   const rows = []

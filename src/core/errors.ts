@@ -43,6 +43,15 @@ export function isSessionError(value: unknown, code?: SessionErrorCode): value i
 export const statusOf = (error: unknown): number | undefined =>
   (error as { response?: { status?: number } } | null)?.response?.status
 
+/**
+ * True when the server answered with a refusal (a 4xx other than 408 and 429); false when it could
+ * not answer: network error, timeout, 408, 429 or 5xx.
+ */
+export function refused(error: unknown): boolean {
+  const status = statusOf(error)
+  return !!status && status >= 400 && status < 500 && status !== 408 && status !== 429
+}
+
 /** A failure that is not a refusal: "`what` failed (HTTP 503)." or "(network error or timeout)". */
 export function callFailed(code: SessionErrorCode, what: string, error: unknown): SessionError {
   const status = statusOf(error)

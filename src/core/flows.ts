@@ -1,6 +1,7 @@
 import { authCall } from '../http/scope.js'
 import type { Core } from './context.js'
-import { SessionError, callFailed, statusOf } from './errors.js'
+import { backoffDelay } from '../refresh/backoff.js'
+import { SessionError, callFailed, refused, statusOf } from './errors.js'
 import { expiryOf, nextRev } from './tokens.js'
 
 /** A restore-time verify claimed by one tab this recently is not repeated by the others. */
@@ -9,13 +10,11 @@ const VERIFY_CLAIM_MS = 30_000
 /** Login and register refused (4xx) or unreachable (network, timeout, 408, 429, 5xx). */
 function authError(error: unknown): SessionError {
   const status = statusOf(error)
-  return status && status >= 400 && status < 500 && status !== 408 && status !== 429
+  return refused(error)
     ? new SessionError(
         'invalid_credentials',
         `The server refused the credentials (HTTP ${status}).`,
-        {
-          status,
-        },
+        { status },
       )
     : callFailed('unavailable', 'Sign-in', error)
 }
@@ -25,12 +24,17 @@ function authError(error: unknown): SessionError {
  * register), the restore-time verify, and the cookie-mode start-up check.
  */
 export function createFlows<User>(
-  { o, http, state, url, map, cookieMode }: Core<User>,
+  { o, http, state, url, map, cookieMode, random }: Core<User>,
   refresh: () => Promise<unknown>,
   restartHealth: () => void,
 ) {
   const { clock, endpoints: ep } = o
   let booting: Promise<void> | null = null
+  /** Start-up checks in a row that could not reach the server (cookie mode); 0 once it answers. */
+  let bootFailures = 0
+  let cancelRetry: (() => void) | null = null
+  /** Unmounted: a failed check schedules no retry until the next mount asks again. */
+  let paused = false
 
   async function signIn(path: string, body: object): Promise<User | null> {
     // A cookie-mode start-up check still asking the server could clear the new cookie with its
@@ -86,54 +90,81 @@ export function createFlows<User>(
 
   /** Cookie mode: nothing is stored, so ask the server whether its cookie is a session. */
   function bootCookieSession(): Promise<void> {
+    pauseBoot()
+    paused = false
     booting ??= askServerForSession().finally(() => {
       booting = null
     })
     return booting
   }
 
+  /** Asks the server again at once if the last start-up check could not reach it. */
+  function retryBoot(): void {
+    if (state.session) bootFailures = 0
+    if (bootFailures) void bootCookieSession()
+  }
+
+  /** Cancels the scheduled retry (unmount); {@link retryBoot} resumes it. */
+  function pauseBoot(): void {
+    paused = true
+    cancelRetry?.()
+    cancelRetry = null
+  }
+
   async function askServerForSession(): Promise<void> {
-    const verify = (token: string | null) =>
-      http.get(url(ep.verify), authCall(o.refreshTimeout, token))
+    type Verified = { valid?: unknown; user?: User } | null
+    const verify = async (token: string | null) =>
+      (await http.get(url(ep.verify), authCall(o.refreshTimeout, token))).data as Verified
     const now = clock.now()
     try {
       let token: string | null = null
       let expiresIn: number | null | undefined
-      const data = await verify(null).then(
-        (r) => r.data as { user?: User },
-        async (error) => {
-          if (statusOf(error) !== 401) throw error
-          const refreshed = map(
-            (await http.post(url(ep.refresh), {}, authCall(o.refreshTimeout))).data,
-          )
-          token = refreshed?.accessToken ?? null
-          expiresIn = refreshed?.expiresIn
-          return (await verify(token)).data as { user?: User }
-        },
-      )
-      if (state.session) return
-      restartHealth()
-      const session = {
-        refreshToken: null,
-        issuedAt: now,
-        startedAt: now,
-        lastActivity: now,
-        rev: now,
+      let data = await verify(null).catch((error) => {
+        if (statusOf(error) !== 401) throw error
+        return null
+      })
+      // No access token yet (or none the server takes): the refresh cookie may still be a session.
+      if (!data || data.valid === false) {
+        const refreshed = map(
+          (await http.post(url(ep.refresh), {}, authCall(o.refreshTimeout))).data,
+        )
+        token = refreshed?.accessToken ?? null
+        expiresIn = refreshed?.expiresIn
+        data = await verify(token)
       }
+      bootFailures = 0
+      if (state.session || data?.valid === false) return noSession()
+      restartHealth()
       state.commit(
         {
-          ...session,
           accessToken: token,
+          refreshToken: null,
           expiresAt: expiryOf(token, expiresIn, now),
+          issuedAt: now,
           user: data?.user ?? null,
+          startedAt: now,
+          lastActivity: now,
+          rev: now,
         },
         false,
       )
       state.emitter.emit({ type: 'synced', from: 'storage' })
-    } catch {
-      if (!state.session && state.status === 'loading') state.settle(null)
+    } catch (error) {
+      noSession()
+      // The server could not answer (a deploy, a restart, the network): its cookie may well hold a
+      // session, so ask again with backoff rather than look signed out until the next reload.
+      if (refused(error) || state.session) bootFailures = 0
+      else {
+        bootFailures++
+        if (!paused) cancelRetry = clock.schedule(retryBoot, backoffDelay(bootFailures, random))
+      }
     }
   }
 
-  return { signIn, verifyRestored, bootCookieSession }
+  /** Leaves `loading` with no session, unless one arrived meanwhile. */
+  function noSession(): void {
+    if (!state.session && state.status === 'loading') state.settle(null)
+  }
+
+  return { signIn, verifyRestored, bootCookieSession, retryBoot, pauseBoot }
 }

@@ -109,8 +109,10 @@ export function createSessionKeeper<User = unknown>(
 
   function onWake(event: Event): void {
     if (event.type === 'visibilitychange' && !isVisible()) return evaluate()
-    // Coming back online or into view: a refresh that was backing off is retried at once.
+    // Coming back online or into view: a refresh, or a start-up check, that was backing off is
+    // retried at once.
     refresher.retryNow()
+    flows.retryBoot()
     evaluate()
   }
 
@@ -148,12 +150,14 @@ export function createSessionKeeper<User = unknown>(
         health.restart()
         if (o.verifyOnRestore) void flows.verifyRestored()
       }
-    } else state.syncFromStore()
+    } else if (cookieMode) flows.retryBoot()
+    else state.syncFromStore()
     evaluate()
   }
 
   function unmount(): void {
     mounted = false
+    flows.pauseBoot()
     cancelTimer?.()
     cancelTimer = null
     for (const undo of teardown.splice(0).reverse()) undo()

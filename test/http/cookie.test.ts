@@ -1,6 +1,17 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { API, ADA, MemoryStorage, recordResponses, pass, settle, useMockApi } from '../harness.js'
+import type { SessionKeeperOptions } from '../../src/index.js'
+import {
+  API,
+  ADA,
+  MemoryStorage,
+  recordEvents,
+  recordResponses,
+  pass,
+  settle,
+  useMockApi,
+  type User,
+} from '../harness.js'
 
 const TTL = 120_000
 const { server, api, makeKeeper } = useMockApi({ accessTtlMs: TTL, credentials: 'cookie' })
@@ -13,8 +24,8 @@ beforeEach(() => void vi.useFakeTimers())
 let jar = new Map<string, string>()
 beforeEach(() => void (jar = new Map()))
 
-function cookieKeeper(storage = new MemoryStorage()) {
-  const keeper = makeKeeper({ credentials: 'cookie', secret: undefined, storage })
+function cookieKeeper(storage = new MemoryStorage(), options: SessionKeeperOptions<User> = {}) {
+  const keeper = makeKeeper({ credentials: 'cookie', secret: undefined, storage, ...options })
   keeper.http.interceptors.request.use((config) => {
     if (jar.size && /^(\/[^/]|http:\/\/api\.test\/)/.test(String(config.url)))
       config.headers.set('Cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
@@ -88,6 +99,78 @@ describe("credentials: 'cookie'", () => {
     keeper.start()
     await pass(1000)
     expect(keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+
+  it('a page loaded during a server outage gets its session back when the server answers', async () => {
+    const first = cookieKeeper()
+    first.start()
+    await settle(first.login(ADA))
+    api().resetCounts()
+    api().failNext('verify', 503, 3)
+    const reloaded = cookieKeeper()
+    const events = recordEvents(reloaded)
+    reloaded.start()
+    await pass(400)
+    // loading is bounded: the app can show its signed-out page meanwhile
+    expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    // retried with backoff (at most 1 + 2 + 4 s): no reload needed
+    await pass(8_000)
+    expect(reloaded.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada' },
+    })
+    expect(events.map((e) => e.type)).toEqual(['synced'])
+    expect(api().counts.verify).toBe(4)
+  })
+
+  it('a server that answers "no session" at start is not asked again', async () => {
+    const keeper = cookieKeeper()
+    keeper.start()
+    await pass(10 * 60_000)
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    expect(api().counts).toMatchObject({ verify: 1, refresh: 1 })
+  })
+
+  it('a 200 verify that says valid: false is no session', async () => {
+    server.use(mswHttp.get(`${API}/api/auth/verify`, () => HttpResponse.json({ valid: false })))
+    const keeper = cookieKeeper()
+    keeper.start()
+    await pass(1000)
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    expect(api().counts.refresh).toBe(1)
+  })
+
+  it('a start-up check that failed is asked again at once when the browser comes online', async () => {
+    const win = new EventTarget()
+    const first = cookieKeeper()
+    first.start()
+    await settle(first.login(ADA))
+    api().failNext('verify', 'network')
+    const reloaded = cookieKeeper(new MemoryStorage(), {
+      environment: { window: win, document: null, openChannel: null, locks: null, random: () => 1 },
+    })
+    reloaded.start()
+    await pass(100)
+    expect(reloaded.getSnapshot().status).toBe('unauthenticated')
+    win.dispatchEvent(new Event('online'))
+    await pass(100) // the backoff alone would wait a whole second
+    expect(reloaded.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('an unmounted keeper stops asking, and asks again when mounted', async () => {
+    api().failNext('verify', 'network', 100)
+    const keeper = cookieKeeper()
+    const stop = keeper.start()
+    await pass(100)
+    stop()
+    await pass(10 * 60_000)
+    expect(api().counts.verify).toBe(1)
+    keeper.start()
+    await pass(100)
+    expect(api().counts.verify).toBe(2)
+    keeper.destroy()
+    await pass(10 * 60_000)
+    expect(api().counts.verify).toBe(2)
   })
 
   it('sends credentials to the API origin only', async () => {
