@@ -80,8 +80,19 @@ export const scenarios = {
     const before = (await counts(a)).refresh
     // the 30 s token refreshes 15 s before expiry: both tabs reach that moment together
     await context.clock.fastForward(16_000)
-    await until(async () => (await counts(a)).refresh > before, 'a refresh')
-    await new Promise((r) => setTimeout(r, 500))
+    // Settled once one tab has refreshed and the other has adopted its tokens: the adopter's own
+    // due refresh then finds the slot already renewed and makes no call.
+    const seen = (page, type, text) =>
+      page.getByTestId('event-log').locator(`li[data-type="${type}"]`, { hasText: text }).count()
+    await until(async () => {
+      const [aRefreshed, bRefreshed, aAdopted, bAdopted] = await Promise.all([
+        seen(a, 'refreshed'),
+        seen(b, 'refreshed'),
+        seen(a, 'synced', 'other-tab'),
+        seen(b, 'synced', 'other-tab'),
+      ])
+      return (aRefreshed && bAdopted) || (bRefreshed && aAdopted)
+    }, 'one tab refreshed and the other adopted it')
     assert.equal((await counts(a)).refresh - before, 1, 'exactly one refresh for two tabs')
     for (const page of [a, b]) {
       await page.getByTestId('load-data').click()
@@ -138,7 +149,7 @@ export const scenarios = {
     await page.getByTestId('load-data').click()
     await expectText(page, 'status', 'unauthenticated')
     assert.equal(await page.getByTestId('reason').getAttribute('data-reason'), 'refresh-rejected')
-    await new Promise((r) => setTimeout(r, 500))
+    // The session has ended, so nothing more can be sent for it: the counts are final here.
     const after = await counts(page)
     assert.equal(after.refresh - before.refresh, 1)
     assert.equal(after.data - before.data, 1)

@@ -87,7 +87,8 @@ describe('AuthProvider and useAuth', () => {
     }
     render(strict(keeper, <Expiry />))
     const first = screen.getByTestId('exp').textContent
-    await new Promise((r) => setTimeout(r, 5)) // real time passes, so the new expiry differs
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 5_000) // time passes, so the new expiry differs
     await act(() => keeper.refresh())
     expect(screen.getByTestId('exp').textContent).not.toBe(first)
   })
