@@ -11,18 +11,17 @@ export function useSession<User = unknown, T = SessionSnapshot<User>>(
   isEqual: (a: T, b: T) => boolean = Object.is,
 ): T {
   const keeper = useKeeper<User>()
-  const cache = useRef<{ snapshot: SessionSnapshot<User>; value: T } | null>(null)
+  const cache = useRef<{ snapshot: SessionSnapshot<User>; selector: unknown; value: T } | null>(
+    null,
+  )
   const select = () => {
     const snapshot = keeper.getSnapshot()
     const c = cache.current
-    if (c && c.snapshot === snapshot) return c.value
+    // A new selector (it may read props) is asked again; an equal answer keeps its identity.
+    if (c && c.snapshot === snapshot && c.selector === selector) return c.value
     const value = selector(snapshot)
-    if (c && isEqual(c.value, value)) {
-      cache.current = { snapshot, value: c.value }
-      return c.value
-    }
-    cache.current = { snapshot, value }
-    return value
+    cache.current = { snapshot, selector, value: c && isEqual(c.value, value) ? c.value : value }
+    return cache.current.value
   }
   return useSyncExternalStore(keeper.subscribe, select, select)
 }

@@ -93,6 +93,21 @@ describe('AuthProvider and useAuth', () => {
     expect(screen.getByTestId('exp').textContent).not.toBe(first)
   })
 
+  it('useSession follows a selector that depends on props, with no session change', async () => {
+    const keeper = makeKeeper()
+    await keeper.login(ADA)
+    function Field({ field }: { field: keyof User }) {
+      const value = useSession<User, unknown>((s) =>
+        s.status === 'authenticated' ? s.user?.[field] : null,
+      )
+      return <p data-testid="field">{String(value)}</p>
+    }
+    const { rerender } = render(strict(keeper, <Field field="username" />))
+    expect(screen.getByTestId('field').textContent).toBe('ada')
+    rerender(strict(keeper, <Field field="name" />))
+    expect(screen.getByTestId('field').textContent).toBe('Ada Lovelace')
+  })
+
   it('useAuth outside a provider throws a clear error', () => {
     const spy = vi.spyOn(console, 'error').mockImplementation(() => {})
     expect(() => render(<Status />)).toThrow(/inside <AuthProvider/)
