@@ -52,6 +52,7 @@ export const scenarios = {
     await page.reload()
     await expectText(page, 'status', 'authenticated')
     await expectText(page, 'user', 'Ada Lovelace')
+    await expectText(page, 'event-log', 'from storage') // restored, not signed in again
     const stored = await page.evaluate(() =>
       JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie]),
     )

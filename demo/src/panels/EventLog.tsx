@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useLayoutEffect, useState } from 'react'
 import { sessionEventTypes, type SessionEvent } from 'session-keeper'
 import { useKeeper } from 'session-keeper/react'
 
@@ -24,7 +24,9 @@ function describe(e: SessionEvent): string {
 export function EventLog() {
   const keeper = useKeeper()
   const [log, setLog] = useState<Array<{ id: number; at: string; type: string; text: string }>>([])
-  useEffect(() => {
+  // A layout effect: a child's runs before AuthProvider's starts the keeper, so the restore from
+  // storage (the `synced` event of a reload) is in the log too.
+  useLayoutEffect(() => {
     let id = 0
     const offs = sessionEventTypes.map((type) =>
       keeper.on(type, (e) =>
