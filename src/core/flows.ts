@@ -47,11 +47,14 @@ export function createFlows<User>(
       throw authError(error)
     }
     const result = map(data)
-    if (!result && !cookieMode)
+    const user = (result?.user ?? (data as { user?: User } | null)?.user ?? null) as User | null
+    if (!result && !cookieMode) {
+      // A registration the server has yet to confirm (by email, say) signs nobody in yet.
+      if (path === ep.register) return user
       throw new SessionError('unavailable', 'The sign-in response held no access token.')
+    }
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
-    const user = (result?.user ?? (data as { user?: User } | null)?.user ?? null) as User | null
     restartHealth() // the first poll is one interval after sign-in, not at once
     state.commit({
       accessToken,

@@ -24,7 +24,11 @@ export interface SessionKeeper<User = unknown> {
   ): () => void
   /** Signs in. Rejects with `invalid_credentials` (4xx) or `unavailable` (network, 5xx). */
   login(credentials: object): Promise<User | null>
-  /** Registers and signs in with the returned tokens (any 2xx, 201 included). */
+  /**
+   * Registers and signs in with the returned tokens (any 2xx, 201 included). A 2xx with no access
+   * token (the server confirms accounts by email, say) resolves to the body's `user` and signs
+   * nobody in: check `getSnapshot().status`.
+   */
   register(details: object): Promise<User | null>
   /** Ends the session here and in every tab at once, then tells the server. Never rejects. */
   logout(): Promise<void>

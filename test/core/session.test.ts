@@ -1,8 +1,9 @@
+import { http as mswHttp, HttpResponse } from 'msw'
 import { describe, expect, it } from 'vitest'
 import { SessionError } from '../../src/index.js'
 import { API, MemoryStorage, SECRET, recordEvents, useMockApi } from '../harness.js'
 
-const { api, makeKeeper } = useMockApi()
+const { api, server, makeKeeper } = useMockApi()
 const ada = { username: 'ada', password: 'lovelace' }
 
 describe('login, reload, logout', () => {
@@ -99,6 +100,33 @@ describe('login, reload, logout', () => {
     expect(events[0]).toMatchObject({ type: 'loggedIn', user: { username: 'linus' } })
     const { data } = await keeper.http.get('/api/data')
     expect(data.user).toBe('linus')
+  })
+
+  it('a registration that signs nobody in yet (email confirmation) resolves, still signed out', async () => {
+    server.use(
+      mswHttp.post(`${API}/api/auth/register`, () =>
+        HttpResponse.json({ user: { username: 'linus' } }, { status: 201 }),
+      ),
+    )
+    const storage = new MemoryStorage()
+    const keeper = makeKeeper({ storage })
+    keeper.start()
+    const events = recordEvents(keeper)
+    const user = await keeper.register({ username: 'linus', password: 'kernel' })
+    expect(user).toEqual({ username: 'linus' })
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    expect(events).toEqual([])
+    expect(storage.getItem('session-keeper')).toBeNull()
+  })
+
+  it('a login answered 200 with no token is unavailable, and signs nobody in', async () => {
+    server.use(
+      mswHttp.post(`${API}/api/auth/login`, () => HttpResponse.json({ user: { username: 'ada' } })),
+    )
+    const keeper = makeKeeper()
+    keeper.start()
+    await expect(keeper.login(ada)).rejects.toMatchObject({ code: 'unavailable' })
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
   })
 
   it('a refused registration is invalid_credentials with its status', async () => {
