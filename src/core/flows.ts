@@ -2,7 +2,7 @@ import { authCall } from '../http/scope.js'
 import type { Core } from './context.js'
 import { backoffDelay } from '../refresh/backoff.js'
 import { SessionError, callFailed, refused, statusOf } from './errors.js'
-import { expiryOf, nextRev } from './tokens.js'
+import { expiryOf, nextRev, type Session } from './tokens.js'
 
 /** A restore-time verify claimed by one tab this recently is not repeated by the others. */
 const VERIFY_CLAIM_MS = 30_000
@@ -169,5 +169,12 @@ export function createFlows<User>(
     if (!state.session && state.status === 'loading') state.settle(null)
   }
 
-  return { signIn, verifyRestored, bootCookieSession, retryBoot, pauseBoot }
+  /** Tells the server a session has ended (best effort: its failure changes nothing here). */
+  async function signOut(session: Session<User>): Promise<void> {
+    await http
+      .post(url(ep.logout), undefined, authCall(o.refreshTimeout, session.accessToken))
+      .catch(() => {})
+  }
+
+  return { signIn, signOut, verifyRestored, bootCookieSession, retryBoot, pauseBoot }
 }

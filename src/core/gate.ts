@@ -10,7 +10,11 @@ import type { Session } from './tokens.js'
  * When the session may be used: its hard deadlines (absolute, idle, and an access token with
  * nothing left to refresh it), and the request gate the interceptors wait on.
  */
-export function createGate<User>({ o, state, cookieMode }: Core<User>, refresher: Refresher<User>) {
+export function createGate<User>(
+  { o, state, cookieMode }: Core<User>,
+  refresher: Refresher<User>,
+  signOut: (session: Session<User>) => unknown,
+) {
   const { clock } = o
 
   /** The session's upcoming deadlines (all `null` without a session). */
@@ -39,7 +43,12 @@ export function createGate<User>({ o, state, cookieMode }: Core<User>, refresher
           !cookieMode && !s.refreshToken && past(s.expiresAt)
           ? 'expired'
           : null
-    if (reason) state.end(reason)
+    if (reason) {
+      state.end(reason)
+      // A timeout ends the session on the server too: in cookie mode its refresh cookie would
+      // otherwise sign the user back in on the next page load. (An expired token needs nothing.)
+      if (reason !== 'expired') signOut(s)
+    }
     return reason === null
   }
 

@@ -2,7 +2,7 @@ import axios from 'axios'
 import { trackActivity } from '../activity/tracker.js'
 import { createHealthPoller } from '../health/poller.js'
 import { installInterceptors } from '../http/interceptors.js'
-import { authCall, createScope, fullURL, normalizeURL } from '../http/scope.js'
+import { createScope, fullURL, normalizeURL } from '../http/scope.js'
 import { createRefresher, type Refresher } from '../refresh/refresher.js'
 import type { Core } from './context.js'
 import { resolveEnvironment } from './environment.js'
@@ -76,7 +76,7 @@ export function createSessionKeeper<User = unknown>(
     state.session ? refresher.refresh('revoked') : Promise.resolve(),
   )
   const flows = createFlows(core, () => refresher.refresh(), health.restart)
-  const gate = createGate(core, refresher)
+  const gate = createGate(core, refresher, flows.signOut)
 
   // ---- deadlines: one timer for all of them, re-checked against the wall clock on every wake
 
@@ -185,10 +185,7 @@ export function createSessionKeeper<User = unknown>(
     async logout() {
       const s = state.session
       state.end('logout')
-      if (!s) return
-      await http
-        .post(url(ep.logout), undefined, authCall(o.refreshTimeout, s.accessToken))
-        .catch(() => {})
+      if (s) await flows.signOut(s)
     },
     async refresh() {
       await refresher.refresh() // resolves to nothing: the session holds tokens

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   ADA,
+  API,
   MemoryStorage,
   recordEvents,
   recordResponses,
@@ -54,6 +55,26 @@ describe('idle warning and idle logout', () => {
     await vi.advanceTimersByTimeAsync(1)
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'idle' })
     expect(events.at(-1)).toEqual({ type: 'loggedOut', reason: 'idle' })
+  })
+
+  it.each([
+    ['idle', {}],
+    ['absolute-timeout', { absoluteTimeout: IDLE / 2 }],
+  ] as const)('an %s logout ends the session on the server too', async (reason, extra) => {
+    const { keeper } = await signedIn(extra)
+    const responses = recordResponses(server)
+    await vi.advanceTimersByTimeAsync(IDLE)
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason })
+    await pass(100)
+    const [logout, ...others] = responses.seen
+    expect(others).toEqual([])
+    expect(logout).toMatchObject({ path: '/api/auth/logout', status: 204 })
+    // the access token it carried (one a copy could still use) is dead on the server now
+    const stale = await fetch(`${API}/api/data`, {
+      headers: { authorization: `Bearer ${logout!.bearer}` },
+    })
+    expect(stale.status).toBe(401)
+    responses.stop()
   })
 
   it('activity during the warning clears it and restarts the idle period', async () => {
@@ -143,7 +164,8 @@ describe('sleep and wake', () => {
     const error = await settle(keeper.http.get('/api/data')).catch((e) => e)
     expect(error).toMatchObject({ name: 'SessionError', code: 'session_expired' })
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'idle' })
-    expect(responses.seen).toHaveLength(0)
+    // the request never went out; only the logout that ends the server's session did
+    expect(responses.seen.map((r) => r.path)).toEqual(['/api/auth/logout'])
     responses.stop()
   })
 

@@ -173,6 +173,25 @@ describe("credentials: 'cookie'", () => {
     expect(api().counts.verify).toBe(2)
   })
 
+  it.each([
+    ['idle', { idleTimeout: 120_000, idleWarning: 30_000 }],
+    ['absolute-timeout', { absoluteTimeout: 60_000 }],
+  ] as const)(
+    'an %s logout is not undone by a reload: the server cookie is gone',
+    async (reason, extra) => {
+      const keeper = cookieKeeper(new MemoryStorage(), extra)
+      keeper.start()
+      await settle(keeper.login(ADA))
+      await vi.advanceTimersByTimeAsync(120_000)
+      expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason })
+      await pass(100)
+      const reloaded = cookieKeeper(new MemoryStorage(), extra)
+      reloaded.start()
+      await pass(1000)
+      expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    },
+  )
+
   it('sends credentials to the API origin only', async () => {
     const keeper = cookieKeeper()
     keeper.start()
