@@ -68,7 +68,9 @@ const ENTRIES = {
  * does something API.md promises, with no single large one to drop, so 5 KiB is below what the
  * contract needs. The budget is the measured size (16.36 / 9.65 KiB on 2026-11-30) rounded up,
  * raised by 0.1 KiB the same day for the cookie-mode start-up retry (16.50 / 9.78 KiB): a page
- * loaded while the server restarts no longer looks signed out until the next reload.
+ * loaded while the server restarts no longer looks signed out until the next reload. The timeouts'
+ * server logout and register-without-tokens then took it to 16.56 / 9.84 KiB: the next feature
+ * raises it again, with its reason, or pays for itself.
  */
 export const BUDGET = { total: 16.6, own: 9.85 }
 
