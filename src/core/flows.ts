@@ -93,7 +93,8 @@ export function createFlows<User>(
 
   /** Cookie mode: nothing is stored, so ask the server whether its cookie is a session. */
   function bootCookieSession(): Promise<void> {
-    pauseBoot()
+    cancelRetry?.()
+    cancelRetry = null
     paused = false
     booting ??= askServerForSession().finally(() => {
       booting = null
