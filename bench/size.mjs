@@ -69,10 +69,11 @@ const ENTRIES = {
  * contract needs. The budget is the measured size (16.36 / 9.65 KiB on 2026-11-30) rounded up,
  * raised by 0.1 KiB the same day for the cookie-mode start-up retry (16.50 / 9.78 KiB): a page
  * loaded while the server restarts no longer looks signed out until the next reload. The timeouts'
- * server logout and register-without-tokens then took it to 16.56 / 9.84 KiB: the next feature
- * raises it again, with its reason, or pays for itself.
+ * server logout and register-without-tokens then took it to 16.56 / 9.84 KiB, and
+ * `setSession` (the way off hand-kept tokens that signs nobody out) to 16.67 / 9.95 KiB, so it was
+ * raised by 0.1 KiB once more. The next feature raises it again, with its reason, or pays for itself.
  */
-export const BUDGET = { total: 16.6, own: 9.85 }
+export const BUDGET = { total: 16.7, own: 9.95 }
 
 export async function measureSizes() {
   const rows = []

@@ -2,7 +2,8 @@ import { authCall } from '../http/scope.js'
 import type { Core } from './context.js'
 import { backoffDelay } from '../refresh/backoff.js'
 import { SessionError, callFailed, refused, statusOf } from './errors.js'
-import { expiryOf, nextRev, type Session } from './tokens.js'
+import { expiryOf, nextRev, nonEmptyString, type Session } from './tokens.js'
+import type { AuthResult } from './types.js'
 
 /** A restore-time verify claimed by one tab this recently is not repeated by the others. */
 const VERIFY_CLAIM_MS = 30_000
@@ -53,6 +54,11 @@ export function createFlows<User>(
       if (path === ep.register) return user
       throw new SessionError('unavailable', 'The sign-in response held no access token.')
     }
+    return begin(result, user)
+  }
+
+  /** Starts a new session with `result`'s tokens (none in cookie mode): stored, shared, announced. */
+  function begin(result: AuthResult<User> | null, user: User | null): User | null {
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
     restartHealth() // the first poll is one interval after sign-in, not at once
@@ -68,6 +74,20 @@ export function createFlows<User>(
     })
     state.emitter.emit({ type: 'loggedIn', user })
     return user
+  }
+
+  /**
+   * Signs in with tokens the app already holds (moving off hand-kept tokens); with no `user`, one
+   * background `verify` fetches it. Throws before changing anything when the tokens are unusable.
+   */
+  function setSession(tokens: AuthResult<User>): void {
+    if (cookieMode)
+      throw new SessionError('config', 'setSession: cookie mode has no tokens to set.')
+    const { accessToken, refreshToken } = tokens ?? {}
+    if (!nonEmptyString(accessToken) || !(refreshToken == null || nonEmptyString(refreshToken)))
+      throw new SessionError('invalid_credentials', 'setSession: tokens must be non-empty strings.')
+    begin(tokens, tokens.user ?? null)
+    if (tokens.user === undefined) void verifyRestored()
   }
 
   /** One background verify per browser after a restore; updates the user from the answer. */
@@ -177,5 +197,5 @@ export function createFlows<User>(
       .catch(() => {})
   }
 
-  return { signIn, signOut, verifyRestored, bootCookieSession, retryBoot, pauseBoot }
+  return { signIn, setSession, signOut, verifyRestored, bootCookieSession, retryBoot, pauseBoot }
 }

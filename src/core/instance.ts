@@ -1,5 +1,11 @@
 import type { AxiosInstance } from 'axios'
-import type { SessionEventOf, SessionEventType, SessionSnapshot, TokenHealth } from './types.js'
+import type {
+  AuthResult,
+  SessionEventOf,
+  SessionEventType,
+  SessionSnapshot,
+  TokenHealth,
+} from './types.js'
 
 /** A running session: the axios instance, the snapshot store, the event stream and the actions. */
 export interface SessionKeeper<User = unknown> {
@@ -30,6 +36,16 @@ export interface SessionKeeper<User = unknown> {
    * nobody in: check `getSnapshot().status`.
    */
   register(details: object): Promise<User | null>
+  /**
+   * Signs in with tokens the app already holds, with no sign-in call: the way off tokens kept by
+   * hand (in `localStorage`, say) that signs nobody out. Stored encrypted, shared with every tab,
+   * announced as `loggedIn`. Without `user`, one background `verify` fetches it (call this after
+   * `start()`: that call needs the interceptors). Never pass tokens read from the URL (session
+   * fixation).
+   * @throws SessionError `invalid_credentials` for an empty or non-string token (nothing changes),
+   * `config` in cookie mode (the server's cookie is the session there).
+   */
+  setSession(tokens: AuthResult<User>): void
   /** Ends the session here and in every tab at once, then tells the server. Never rejects. */
   logout(): Promise<void>
   /** Refreshes now: one call however many callers, across tabs too. */

@@ -182,6 +182,7 @@ export function createSessionKeeper<User = unknown>(
     on: (type, handler) => state.emitter.on(type, handler),
     login: (credentials) => flows.signIn(ep.login, credentials),
     register: (details) => flows.signIn(ep.register, details),
+    setSession: flows.setSession,
     async logout() {
       const s = state.session
       state.end('logout')

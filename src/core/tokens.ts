@@ -53,7 +53,8 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
   }
 }
 
-const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
+/** True for a string with something in it (a usable token). */
+export const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
 const finite = (v: unknown): v is number => Number.isFinite(v)
 
 /**

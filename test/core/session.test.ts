@@ -1,5 +1,5 @@
 import { http as mswHttp, HttpResponse } from 'msw'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { SessionError } from '../../src/index.js'
 import { API, MemoryStorage, SECRET, recordEvents, useMockApi } from '../harness.js'
 
@@ -213,5 +213,81 @@ describe('login, reload, logout', () => {
     other.start()
     expect(other.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'tampered' })
     expect(events).toEqual([{ type: 'storageError', reason: 'tampered' }])
+  })
+})
+
+describe('setSession: moving off tokens kept by hand', () => {
+  /** Tokens an app kept itself before it used session-keeper (its old login code got them). */
+  async function handKeptTokens() {
+    const response = await fetch(`${API}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ada),
+    })
+    const body = (await response.json()) as { access_token: string; refresh_token: string }
+    api().resetCounts()
+    return { accessToken: body.access_token, refreshToken: body.refresh_token }
+  }
+
+  it('signs in with them, no login call, fetches the user, and a reload restores the session', async () => {
+    const tokens = await handKeptTokens()
+    const storage = new MemoryStorage()
+    const keeper = makeKeeper({ storage })
+    keeper.start()
+    const events = recordEvents(keeper)
+    const named = new Promise((resolve) =>
+      keeper.subscribe(() => {
+        const s = keeper.getSnapshot()
+        if (s.status === 'authenticated' && s.user) resolve(s.user)
+      }),
+    )
+    keeper.setSession(tokens)
+    expect(keeper.getSnapshot()).toMatchObject({ status: 'authenticated', user: null })
+    expect(events[0]).toEqual({ type: 'loggedIn', user: null })
+    const { data } = await keeper.http.get('/api/data')
+    expect(data.user).toBe('ada')
+    expect(await named).toMatchObject({ name: 'Ada Lovelace' }) // from the background verify
+    expect(api().counts).toMatchObject({ login: 0, refresh: 0, verify: 1 })
+    const blob = storage.getItem('session-keeper')!
+    expect(blob).not.toContain(tokens.refreshToken)
+    const reloaded = makeKeeper({ storage })
+    reloaded.start()
+    expect(reloaded.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada' },
+    })
+  })
+
+  it('an access token that expired meanwhile is refreshed on its first 401, once', async () => {
+    const tokens = await handKeptTokens()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 900_000 + 1) // the mock's access tokens last 15 minutes
+    const keeper = makeKeeper()
+    keeper.start()
+    keeper.setSession({ ...tokens, user: { username: 'ada' } })
+    const { data } = await keeper.http.get('/api/data')
+    expect(data.user).toBe('ada')
+    expect(api().counts).toMatchObject({ refresh: 1, data: 2, verify: 0 })
+  })
+
+  it.each([
+    ['an empty access token', { accessToken: '' }],
+    ['no access token', {}],
+    ['a refresh token that is not a string', { accessToken: 'x', refreshToken: 42 }],
+    ['nothing', null],
+  ])('%s is refused with invalid_credentials, and the session stays', async (_, tokens) => {
+    const keeper = makeKeeper()
+    keeper.start()
+    await keeper.login(ada)
+    const before = keeper.getSnapshot()
+    let error: unknown
+    try {
+      keeper.setSession(tokens as never)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(SessionError)
+    expect(error).toMatchObject({ code: 'invalid_credentials' })
+    expect(keeper.getSnapshot()).toBe(before)
   })
 })

@@ -7,7 +7,30 @@ import { createMockAuthApi } from '../../src/testing/index.js'
 // (tsx samples are type-checked by `npm run typecheck`; they need a DOM and a React root.)
 const samples = extractSamples()
 
-afterEach(() => vi.restoreAllMocks())
+afterEach(() => {
+  vi.restoreAllMocks()
+  vi.unstubAllGlobals()
+})
+
+/** A localStorage holding the raw tokens an app kept before session-keeper (the migration sample). */
+async function storageWithHandKeptTokens() {
+  const response = await fetch('https://api.example.com/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'ada', password: 'lovelace' }),
+  })
+  const body = (await response.json()) as { access_token: string; refresh_token: string }
+  const items = new Map([
+    ['token', body.access_token],
+    ['refresh_token', body.refresh_token],
+  ])
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, String(v)),
+    removeItem: (k: string) => void items.delete(k),
+  })
+  return { items, tokens: [body.access_token, body.refresh_token] }
+}
 
 describe('README samples', () => {
   it('has samples to check', () => {
@@ -25,8 +48,17 @@ describe('README samples', () => {
         ? null
         : setupServer(...createMockAuthApi({ baseURL: 'https://api.example.com' }).handlers)
       server?.listen({ onUnhandledRequest: 'error' })
+      const migrating = sample.code.includes("localStorage.getItem('token')")
       try {
+        const legacy = migrating ? await storageWithHandKeptTokens() : null
         await import(/* @vite-ignore */ `${samplesDir}/${sample.file}`)
+        if (legacy) {
+          // the raw tokens are gone, and the session lives on, sealed, in the keeper's slot
+          expect(legacy.items.has('token') || legacy.items.has('refresh_token')).toBe(false)
+          const sealed = legacy.items.get('session-keeper')
+          expect(sealed).toMatch(/^sk1\./)
+          for (const token of legacy.tokens) expect(sealed).not.toContain(token)
+        }
       } finally {
         server?.close()
       }

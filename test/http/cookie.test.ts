@@ -192,6 +192,14 @@ describe("credentials: 'cookie'", () => {
     },
   )
 
+  it('setSession is a config error: the server keeps the tokens', () => {
+    const keeper = cookieKeeper()
+    keeper.start()
+    expect(() => keeper.setSession({ accessToken: 'a.b.c' })).toThrow(
+      expect.objectContaining({ name: 'SessionError', code: 'config' }),
+    )
+  })
+
   it('sends credentials to the API origin only', async () => {
     const keeper = cookieKeeper()
     keeper.start()
