@@ -70,10 +70,12 @@ const ENTRIES = {
  * raised by 0.1 KiB the same day for the cookie-mode start-up retry (16.50 / 9.78 KiB): a page
  * loaded while the server restarts no longer looks signed out until the next reload. The timeouts'
  * server logout and register-without-tokens then took it to 16.56 / 9.84 KiB, and
- * `setSession` (the way off hand-kept tokens that signs nobody out) to 16.67 / 9.95 KiB, so it was
- * raised by 0.1 KiB once more. The next feature raises it again, with its reason, or pays for itself.
+ * `setSession` (the way off hand-kept tokens that signs nobody out) to 16.67 / 9.95 KiB, and the
+ * cookie-mode sign-out the server did not hear (repeated before the next page trusts the cookie)
+ * to 16.79 / 10.06 KiB; each was a raise of about 0.1 KiB. The next feature raises it again, with
+ * its reason, or pays for itself.
  */
-export const BUDGET = { total: 16.7, own: 9.95 }
+export const BUDGET = { total: 16.8, own: 10.1 }
 
 export async function measureSizes() {
   const rows = []

@@ -54,6 +54,7 @@ export function createFlows<User>(
       if (path === ep.register) return user
       throw new SessionError('unavailable', 'The sign-in response held no access token.')
     }
+    if (cookieMode) state.logoutPending(false) // the new cookie replaced the unheard one
     return begin(result, user)
   }
 
@@ -141,6 +142,13 @@ export function createFlows<User>(
       (await http.get(url(ep.verify), authCall(o.refreshTimeout, token))).data as Verified
     const now = clock.now()
     try {
+      // A sign-out the server never heard: say it again before trusting its cookie.
+      if (state.logoutPending()) {
+        await signOut(null)
+        if (state.logoutPending()) throw new Error('sign-out still unheard') // retried below
+        bootFailures = 0
+        return noSession()
+      }
       let token: string | null = null
       let expiresIn: number | null | undefined
       let data = await verify(null).catch((error) => {
@@ -190,11 +198,13 @@ export function createFlows<User>(
     if (!state.session && state.status === 'loading') state.settle(null)
   }
 
-  /** Tells the server a session has ended (best effort: its failure changes nothing here). */
-  async function signOut(session: Session<User>): Promise<void> {
-    await http
-      .post(url(ep.logout), undefined, authCall(o.refreshTimeout, session.accessToken))
-      .catch(() => {})
+  /** Tells the server a session has ended; its failure changes nothing here. */
+  async function signOut(session: Session<User> | null): Promise<void> {
+    const heard = await http
+      .post(url(ep.logout), undefined, authCall(o.refreshTimeout, session?.accessToken))
+      .then(() => true, refused)
+    // Cookie mode: until the server hears it, its cookie could sign the next page back in.
+    if (cookieMode) state.logoutPending(!heard)
   }
 
   return { signIn, setSession, signOut, verifyRestored, bootCookieSession, retryBoot, pauseBoot }

@@ -88,6 +88,21 @@ export function createShared<User>(
       return c.close
     },
 
+    /**
+     * Cookie mode: a sign-out the server has not heard (its httpOnly cookie may still be a session,
+     * and would sign the next page back in). Sets the mark when given a value; returns it.
+     */
+    logoutPending(set?: boolean): boolean {
+      const key = `${storageKey}:logout`
+      try {
+        if (set) storage().setItem(key, '1')
+        else if (set === false) storage().removeItem(key)
+        return storage().getItem(key) !== null
+      } catch {
+        return false
+      }
+    },
+
     /** Tells the other tabs (when the channel is open). */
     post: (message: TabMessage) => channel?.post(message),
 

@@ -199,6 +199,7 @@ export function createSessionState<User>(
     open: () => shared.open(receive),
 
     post,
+    logoutPending: shared.logoutPending,
 
     /** Makes `next` the session, persists it and (unless told not to) tells the other tabs. */
     commit(next: Session<User>, broadcast = true): void {

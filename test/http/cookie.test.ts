@@ -192,6 +192,64 @@ describe("credentials: 'cookie'", () => {
     },
   )
 
+  describe('a sign-out the server did not hear', () => {
+    async function signedOutOffline(storage: MemoryStorage, times = 1) {
+      const keeper = cookieKeeper(storage)
+      keeper.start()
+      await settle(keeper.login(ADA))
+      api().failNext('logout', 'network', times)
+      await settle(keeper.logout())
+      expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+      api().resetCounts()
+    }
+
+    it('is said again by the next page before it trusts the cookie', async () => {
+      const storage = new MemoryStorage()
+      await signedOutOffline(storage)
+      const reloaded = cookieKeeper(storage)
+      reloaded.start()
+      await pass(1000)
+      expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+      expect(api().counts).toMatchObject({ logout: 1, verify: 0, refresh: 0 })
+      // the server has cleared its cookie now: no page signs back in
+      const later = cookieKeeper(new MemoryStorage())
+      later.start()
+      await pass(1000)
+      expect(later.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    })
+
+    it('keeps the next page signed out while the server stays unreachable, and says it when it can', async () => {
+      const storage = new MemoryStorage()
+      await signedOutOffline(storage, 4) // the sign-out itself, then the next page's first 3 tries
+      const reloaded = cookieKeeper(storage)
+      reloaded.start()
+      await pass(1000)
+      expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+      await pass(30_000) // retried with backoff: 1 + 2 + 4 + 8 s at most
+      expect(api().counts).toMatchObject({ logout: 4, verify: 0 })
+      expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+      const later = cookieKeeper(storage)
+      later.start()
+      await pass(1000)
+      expect(later.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+      expect(api().counts.logout).toBe(4) // heard once: nothing left to repeat
+    })
+
+    it('is dropped by a new sign-in, whose cookie replaced the old one', async () => {
+      const storage = new MemoryStorage()
+      await signedOutOffline(storage, 2) // the next page cannot say it either
+      const again = cookieKeeper(storage)
+      again.start()
+      await pass(100)
+      expect(api().counts.logout).toBe(1)
+      await settle(again.login(ADA))
+      const reloaded = cookieKeeper(storage)
+      reloaded.start()
+      await pass(1000)
+      expect(reloaded.getSnapshot()).toMatchObject({ status: 'authenticated' })
+    })
+  })
+
   it('setSession is a config error: the server keeps the tokens', () => {
     const keeper = cookieKeeper()
     keeper.start()
