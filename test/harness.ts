@@ -108,6 +108,20 @@ export function recordResponses(server: ReturnType<typeof useMockApi>['server'])
 
 export const ADA = { username: 'ada', password: 'lovelace' }
 
+/**
+ * Signs Ada in at `base` without session-keeper, as an app's own login code did before it: the raw
+ * tokens such an app kept by hand.
+ */
+export async function handKeptTokens(base: string = API) {
+  const response = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADA),
+  })
+  const body = (await response.json()) as { access_token: string; refresh_token: string }
+  return { accessToken: body.access_token, refreshToken: body.refresh_token }
+}
+
 /** Lets `ms` of fake time pass in 50 ms steps, after a few zero-length turns for pending I/O. */
 export async function pass(ms = 1_000): Promise<void> {
   for (let i = 0; i < 10; i++) await vi.advanceTimersByTimeAsync(0)

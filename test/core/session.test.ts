@@ -1,7 +1,7 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
 import { SessionError } from '../../src/index.js'
-import { API, MemoryStorage, SECRET, recordEvents, useMockApi } from '../harness.js'
+import { API, MemoryStorage, SECRET, handKeptTokens, recordEvents, useMockApi } from '../harness.js'
 
 const { api, server, makeKeeper } = useMockApi()
 const ada = { username: 'ada', password: 'lovelace' }
@@ -217,20 +217,15 @@ describe('login, reload, logout', () => {
 })
 
 describe('setSession: moving off tokens kept by hand', () => {
-  /** Tokens an app kept itself before it used session-keeper (its old login code got them). */
-  async function handKeptTokens() {
-    const response = await fetch(`${API}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ada),
-    })
-    const body = (await response.json()) as { access_token: string; refresh_token: string }
+  /** The raw tokens an app kept, with the mock's counts forgotten. */
+  async function handKept() {
+    const tokens = await handKeptTokens()
     api().resetCounts()
-    return { accessToken: body.access_token, refreshToken: body.refresh_token }
+    return tokens
   }
 
   it('signs in with them, no login call, fetches the user, and a reload restores the session', async () => {
-    const tokens = await handKeptTokens()
+    const tokens = await handKept()
     const storage = new MemoryStorage()
     const keeper = makeKeeper({ storage })
     keeper.start()
@@ -259,7 +254,7 @@ describe('setSession: moving off tokens kept by hand', () => {
   })
 
   it('an access token that expired meanwhile is refreshed on its first 401, once', async () => {
-    const tokens = await handKeptTokens()
+    const tokens = await handKept()
     vi.useFakeTimers({ toFake: ['Date'] })
     vi.setSystemTime(Date.now() + 900_000 + 1) // the mock's access tokens last 15 minutes
     const keeper = makeKeeper()

@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { extractSamples, samplesDir } from './samples.mjs'
 import { createMockAuthApi } from '../../src/testing/index.js'
+import { handKeptTokens } from '../harness.js'
 
 // The README's TypeScript samples, run as written against the mock API on the origin they use.
 // (tsx samples are type-checked by `npm run typecheck`; they need a DOM and a React root.)
@@ -14,22 +15,17 @@ afterEach(() => {
 
 /** A localStorage holding the raw tokens an app kept before session-keeper (the migration sample). */
 async function storageWithHandKeptTokens() {
-  const response = await fetch('https://api.example.com/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'ada', password: 'lovelace' }),
-  })
-  const body = (await response.json()) as { access_token: string; refresh_token: string }
+  const { accessToken, refreshToken } = await handKeptTokens('https://api.example.com')
   const items = new Map([
-    ['token', body.access_token],
-    ['refresh_token', body.refresh_token],
+    ['token', accessToken],
+    ['refresh_token', refreshToken],
   ])
   vi.stubGlobal('localStorage', {
     getItem: (k: string) => items.get(k) ?? null,
     setItem: (k: string, v: string) => void items.set(k, String(v)),
     removeItem: (k: string) => void items.delete(k),
   })
-  return { items, tokens: [body.access_token, body.refresh_token] }
+  return { items, tokens: [accessToken, refreshToken] }
 }
 
 describe('README samples', () => {
