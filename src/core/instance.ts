@@ -7,8 +7,11 @@ import type {
   TokenHealth,
 } from './types.js'
 
-/** A running session: the axios instance, the snapshot store, the event stream and the actions. */
-export interface SessionKeeper<User = unknown> {
+/**
+ * A running session: the axios instance, the snapshot store, the event stream and the actions.
+ * `Credentials` types what `login` takes, so a misspelt field fails to compile.
+ */
+export interface SessionKeeper<User = unknown, Credentials extends object = object> {
   /** The axios instance with the interceptors attached (while started). */
   readonly http: AxiosInstance
   /** The timing options in force (after defaults), e.g. to show countdowns. */
@@ -16,6 +19,7 @@ export interface SessionKeeper<User = unknown> {
     refreshMargin: number
     idleTimeout: number | false
     idleWarning: number
+    idleConfirm: boolean
     absoluteTimeout: number | false
     healthInterval: number | false
   }>
@@ -29,7 +33,7 @@ export interface SessionKeeper<User = unknown> {
     handler: (event: SessionEventOf<T, User>) => void,
   ): () => void
   /** Signs in. Rejects with `invalid_credentials` (4xx) or `unavailable` (network, 5xx). */
-  login(credentials: object): Promise<User | null>
+  login(credentials: Credentials): Promise<User | null>
   /**
    * Registers and signs in with the returned tokens (any 2xx, 201 included). A 2xx with no access
    * token (the server confirms accounts by email, say) resolves to the body's `user` and signs
@@ -52,7 +56,10 @@ export interface SessionKeeper<User = unknown> {
   refresh(): Promise<void>
   /** One token-health call now; resolves to the health body. */
   checkHealth(): Promise<TokenHealth>
-  /** Records user activity the DOM does not see (a video playing, a long upload). */
+  /**
+   * Records user activity the DOM does not see (a video playing, a long upload), or the user's
+   * explicit "Stay signed in": it always ends an idle warning, `idleConfirm` or not.
+   */
   touch(): void
   /**
    * The session's upcoming deadlines (ms since epoch), for countdowns. A read, not a

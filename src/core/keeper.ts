@@ -21,9 +21,9 @@ const MAX_STEP_MS = 60_000
  * Creates a session keeper. Touches no browser global until `start()` (or the first login).
  * @throws SessionError code `config` for unusable options.
  */
-export function createSessionKeeper<User = unknown>(
-  options: SessionKeeperOptions<User> = {},
-): SessionKeeper<User> {
+export function createSessionKeeper<User = unknown, Credentials extends object = object>(
+  options: SessionKeeperOptions<User, Credentials> = {},
+): SessionKeeper<User, Credentials> {
   const o = resolveOptions(options)
   const { clock } = o
   const http = options.http ?? axios.create({ baseURL: o.baseURL })
@@ -142,7 +142,14 @@ export function createSessionKeeper<User = unknown>(
     }
     if (o.idleTimeout !== false) {
       const throttle = Math.min(1_000, o.idleWarning / 10)
-      teardown.push(trackActivity(e, () => clock.now(), throttle, touch))
+      teardown.push(
+        trackActivity(
+          e,
+          () => clock.now(),
+          throttle,
+          () => touch(true),
+        ),
+      )
     }
     if (state.status === 'loading') {
       if (cookieMode) void flows.bootCookieSession()
@@ -163,8 +170,17 @@ export function createSessionKeeper<User = unknown>(
     for (const undo of teardown.splice(0).reverse()) undo()
   }
 
-  function touch(): void {
+  /** Activity: the DOM tracker's (`fromDom`), or the app's `touch()`. */
+  function touch(fromDom = false): void {
     if (!state.session || !gate.checkDeadlines(clock.now())) return
+    // With idleConfirm, only the user's explicit answer ends a warning that is on.
+    if (
+      fromDom &&
+      o.idleConfirm &&
+      state.snapshot.get().status === 'authenticated' &&
+      (state.snapshot.get() as { idleWarningAt: number | null }).idleWarningAt !== null
+    )
+      return
     state.noteActivity(clock.now(), true)
   }
 
@@ -174,6 +190,7 @@ export function createSessionKeeper<User = unknown>(
       refreshMargin: o.refreshMargin,
       idleTimeout: o.idleTimeout,
       idleWarning: o.idleWarning,
+      idleConfirm: o.idleConfirm,
       absoluteTimeout: o.absoluteTimeout,
       healthInterval: o.healthInterval,
     }),
@@ -192,7 +209,7 @@ export function createSessionKeeper<User = unknown>(
       await refresher.refresh() // resolves to nothing: the session holds tokens
     },
     checkHealth: () => health.check(),
-    touch,
+    touch: () => touch(),
     getDeadlines: gate.deadlines,
     start() {
       if (destroyed) return () => {}

@@ -66,8 +66,12 @@ export interface Environment {
   random: () => number
 }
 
-/** Options of {@link createSessionKeeper}. All durations are milliseconds. */
-export interface SessionKeeperOptions<User = unknown> {
+/**
+ * Options of {@link createSessionKeeper}. All durations are milliseconds. `User` defaults to `any`
+ * so that options typed without it (`Partial<SessionKeeperOptions>`) fit any keeper.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface SessionKeeperOptions<User = any, Credentials extends object = object> {
   /** API origin plus optional path prefix; tokens and cookies go only under it. @default '' (same origin) */
   baseURL?: string
   /** Partial override of the endpoint paths. @default {@link defaultEndpoints} */
@@ -90,8 +94,15 @@ export interface SessionKeeperOptions<User = unknown> {
   healthInterval?: number | false
   /** Log out after this long without activity in any tab, or `false`. @default 1_800_000 */
   idleTimeout?: number | false
-  /** Warn this long before the idle logout. @default 60_000 */
+  /** Warn this long before the idle logout (at most half of `idleTimeout`). @default 60_000 */
   idleWarning?: number
+  /**
+   * While the idle warning is on, only an explicit `touch()` (the dialog's "Stay signed in", see
+   * `useIdleWarning().stayActive`) ends it; pointer, key and scroll events do not, so reaching for
+   * the button is not taken for an answer (banking-style).
+   * @default false
+   */
+  idleConfirm?: boolean
   /** No session outlives this since login, or `false`. @default 28_800_000 */
   absoluteTimeout?: number | false
   /** Share login, logout, tokens and activity between tabs. @default true */
@@ -100,6 +111,8 @@ export interface SessionKeeperOptions<User = unknown> {
   http?: AxiosInstance
   /** Reads tokens and user from an auth response body; return `null` when it holds none. @default reads the common field names */
   mapAuthResponse?: (body: unknown) => AuthResult<User> | null
+  /** How to talk to the auth server. @default contract({ endpoints, mapAuthResponse }) */
+  backend?: import('./backend.js').SessionBackend<User, Credentials>
   /** Timeout of one refresh call. @default 10_000 */
   refreshTimeout?: number
   /**
@@ -121,7 +134,7 @@ export interface SessionKeeperOptions<User = unknown> {
 export interface ResolvedOptions<User> extends Required<
   Omit<
     SessionKeeperOptions<User>,
-    'secret' | 'http' | 'endpoints' | 'environment' | 'mapAuthResponse'
+    'secret' | 'http' | 'endpoints' | 'environment' | 'mapAuthResponse' | 'backend'
   >
 > {
   secret: string | undefined
@@ -154,6 +167,7 @@ export function resolveOptions<User>(options: SessionKeeperOptions<User>): Resol
     refreshTimeout: 10_000,
     lockTimeout: 5_000,
     verifyOnRestore: true,
+    idleConfirm: false,
     clock: systemClock,
     ...defined(options),
     secret: options.secret,
@@ -193,10 +207,9 @@ export function resolveOptions<User>(options: SessionKeeperOptions<User>): Resol
       `${k} must be a positive number of milliseconds${i > 3 ? ' or false' : ''}`,
     )
   })
-  check(
-    idleTimeout === false || o.idleWarning < idleTimeout,
-    'idleWarning must be shorter than idleTimeout',
-  )
+  // Like the refresh margin, the warning takes at most half the idle period, so any positive
+  // idleTimeout works with the default idleWarning.
+  if (idleTimeout !== false) o.idleWarning = Math.min(o.idleWarning, idleTimeout / 2)
   check(
     secret === undefined || (typeof secret === 'string' && secret.length >= 16),
     'secret must be a high-entropy string of at least 16 characters',

@@ -91,6 +91,29 @@ describe('idle warning and idle logout', () => {
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'idle' })
   })
 
+  it('with idleConfirm, only an explicit touch() ends the warning: reaching for the button does not', async () => {
+    const { keeper, window } = await signedIn({ idleConfirm: true })
+    await vi.advanceTimersByTimeAsync(IDLE - WARN + 5_000)
+    const warned = keeper.getSnapshot()
+    expect(warned).toMatchObject({ idleWarningAt: expect.any(Number) })
+    move(window)
+    window.dispatchEvent(new Event('keydown'))
+    expect(keeper.getSnapshot()).toBe(warned)
+    keeper.touch() // "Stay signed in"
+    expect(keeper.getSnapshot()).toMatchObject({ status: 'authenticated', idleWarningAt: null })
+    // outside a warning, DOM activity still counts
+    await vi.advanceTimersByTimeAsync(IDLE - WARN - 1_000)
+    move(window)
+    await vi.advanceTimersByTimeAsync(WARN + 2_000)
+    expect(keeper.getSnapshot()).toMatchObject({ status: 'authenticated', idleWarningAt: null })
+    // and a warning nobody answers ends in the idle logout, whatever the pointer does
+    await vi.advanceTimersByTimeAsync(IDLE - WARN - 30_000) // 2 s into the next warning
+    expect(keeper.getSnapshot()).toMatchObject({ idleWarningAt: expect.any(Number) })
+    move(window)
+    await vi.advanceTimersByTimeAsync(WARN)
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'idle' })
+  })
+
   it('touch() counts as activity for what the DOM does not see', async () => {
     const { keeper } = await signedIn()
     for (let i = 0; i < 10; i++) {

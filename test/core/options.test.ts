@@ -22,11 +22,6 @@ describe('option validation', () => {
     ],
     ['a negative margin', { storage: 'memory', refreshMargin: -1 }, /refreshMargin/],
     ['a NaN idle timeout', { storage: 'memory', idleTimeout: NaN }, /idleTimeout/],
-    [
-      'a warning longer than the timeout',
-      { storage: 'memory', idleTimeout: 1000, idleWarning: 1000 },
-      /idleWarning/,
-    ],
     ['an unknown credentials mode', { storage: 'memory', credentials: 'jwt' }, /credentials/],
     ['an empty storage key', { storage: 'memory', storageKey: '' }, /storageKey/],
   ])('refuses %s with a config SessionError', (_name, options, message) => {
@@ -34,6 +29,13 @@ describe('option validation', () => {
     expect(error).toBeInstanceOf(SessionError)
     expect(error).toMatchObject({ code: 'config' })
     expect((error as Error).message).toMatch(message)
+  })
+
+  it('accepts any positive idleTimeout with the default warning, which takes at most half of it', () => {
+    const keeper = createSessionKeeper({ storage: 'memory', idleTimeout: 30_000 })
+    expect(keeper.timing).toMatchObject({ idleTimeout: 30_000, idleWarning: 15_000 })
+    expect(createSessionKeeper({ storage: 'memory' }).timing.idleWarning).toBe(60_000)
+    keeper.destroy()
   })
 
   it('accepts memory storage without a secret, and cookie mode without one', () => {
