@@ -1,11 +1,17 @@
 // A browser in a test: several keepers ("tabs") sharing one storage, one channel hub, optionally
 // Web Locks, and per-tab window/document targets for wake and activity events.
+import type { AxiosInstance } from 'axios'
 import type { ChannelLike, LocksLike, SessionKeeperOptions } from '../src/index.js'
 import { MemoryStorage } from '../src/storage/store.js'
 import { recordMessage } from './leaks.js'
 
 /** BroadcastChannel semantics: async delivery to every other member of the same name. */
 export class ChannelHub {
+  /**
+   * @param lagMs how late a message reaches the other tabs (a busy or throttled tab handles its
+   *   messages late); 0 means in the next microtask.
+   */
+  constructor(private readonly lagMs = 0) {}
   private members = new Map<string, Set<FakeChannel>>()
   /** Tabs whose incoming messages are held back (a partition), by channel. */
   readonly deaf = new Set<ChannelLike>()
@@ -20,7 +26,11 @@ export class ChannelHub {
     this.sent.push(structuredClone(data))
     recordMessage(data)
     for (const m of this.members.get(from.name) ?? [])
-      if (m !== from && !this.deaf.has(m)) queueMicrotask(() => m.receive(structuredClone(data)))
+      if (m !== from && !this.deaf.has(m)) {
+        const copy = structuredClone(data)
+        if (this.lagMs > 0) setTimeout(() => m.receive(copy), this.lagMs)
+        else queueMicrotask(() => m.receive(copy))
+      }
   }
   /** Post a raw message, as a foreign script or another app on the origin might. */
   inject(name: string, data: unknown) {
@@ -121,6 +131,8 @@ export class FakeLocks implements LocksLike {
  */
 export class SharedStorage {
   readonly backing = new MemoryStorage()
+  /** Every value a tab wrote, by key, in order (to check that no token is ever stored). */
+  readonly writes: Array<{ key: string; value: string | null }> = []
   private windows = new Set<EventTarget>()
   /** Windows that miss storage events for now. */
   readonly deaf = new Set<EventTarget>()
@@ -142,6 +154,7 @@ export class SharedStorage {
           w.dispatchEvent(Object.assign(new Event('storage'), { key, newValue }))
     }
     const write = (key: string, value: string | null) => {
+      this.writes.push({ key, value })
       const before = this.backing.getItem(key)
       pending.delete(key) // a tab sees its own write at once
       if (this.lagMs > 0)
@@ -162,6 +175,52 @@ export class SharedStorage {
     }
   }
   private views: Map<EventTarget, Map<string, string | null>> | undefined
+
+  /**
+   * Changes one character of the stored `key` in place, as a disk error or a foreign script
+   * would: no tab is told. Returns false when there is nothing stored.
+   */
+  corrupt(key: string, at: number): boolean {
+    const value = this.backing.getItem(key)
+    if (!value) return false
+    const i = at % value.length
+    const c = value.charCodeAt(i)
+    const flipped = String.fromCharCode(c === 0x41 ? 0x42 : c ^ 1 || 0x41)
+    this.backing.setItem(key, value.slice(0, i) + flipped + value.slice(i + 1))
+    return true
+  }
+}
+
+/**
+ * The browser's cookies for the API origin. Node's axios keeps none; a browser does: attach the
+ * jar to each cookie-mode tab's axios instance and it sends and stores them as a browser would.
+ */
+export class CookieJar {
+  readonly cookies = new Map<string, string>()
+  /** Sends the jar's cookies with requests under `origin` and keeps what responses set. */
+  attach(http: AxiosInstance, origin: string): void {
+    http.interceptors.request.use((config) => {
+      const url = String(config.url)
+      if (this.cookies.size && (url.startsWith('/') || url.startsWith(`${origin}/`)))
+        config.headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '))
+      return config
+    })
+    const keep = (headers: Record<string, unknown> | undefined) => {
+      for (const line of (headers?.['set-cookie'] as string[] | undefined) ?? []) {
+        const [pair, ...attrs] = line.split(';')
+        const [name, value = ''] = pair!.split('=')
+        if (attrs.some((a) => /max-age=0/i.test(a.trim()))) this.cookies.delete(name!.trim())
+        else this.cookies.set(name!.trim(), value)
+      }
+    }
+    http.interceptors.response.use(
+      (r) => (keep(r.headers as never), r),
+      (e: { response?: { headers?: Record<string, unknown> } }) => {
+        keep(e.response?.headers)
+        throw e
+      },
+    )
+  }
 }
 
 export interface BrowserOptions {
@@ -171,6 +230,8 @@ export interface BrowserOptions {
   broadcastChannel?: boolean
   /** How late other tabs see a storage write. @default 0 */
   storageLagMs?: number
+  /** How late other tabs handle a channel message. @default 0 */
+  channelLagMs?: number
 }
 
 /** An EventTarget that counts its listeners, to prove none is left behind. */
@@ -191,14 +252,17 @@ export function browser({
   webLocks = true,
   broadcastChannel = true,
   storageLagMs = 0,
+  channelLagMs = 0,
 }: BrowserOptions = {}) {
-  const hub = new ChannelHub()
+  const hub = new ChannelHub(channelLagMs)
   const locks = new FakeLocks()
   const storage = new SharedStorage(storageLagMs)
   return {
     hub,
     locks,
     storage,
+    /** The browser's cookie jar (cookie mode): attach it to each tab's `http`. */
+    cookies: new CookieJar(),
     /** Options for a new tab of this browser (pass to makeKeeper). */
     tab(extra: Partial<SessionKeeperOptions<any>> = {}) {
       const window = new CountingTarget()
