@@ -84,6 +84,7 @@ export async function soak(
   type Tab = ReturnType<typeof b.tab> & { keeper: SessionKeeper<User>; hiddenUntil: number }
   function open(): Tab {
     const t = b.tab()
+    const id = String(++tabSeq)
     const keeper = makeKeeper({
       ...t.options,
       idleTimeout: IDLE,
@@ -93,12 +94,12 @@ export async function soak(
       ...(cookieMode ? { credentials: 'cookie' as const, secret: undefined } : {}),
     })
     if (cookieMode) b.cookies.attach(keeper.http, API)
-    const id = String(++tabSeq)
     keeper.http.interceptors.request.use((config) => {
       config.headers.set('x-soak-tab', id)
       return config
     })
     keeper.on('loggedOut', ({ reason }) => {
+      if (process.env.SOAK_TRACE) console.log(at(), `tab ${id} loggedOut`, reason)
       logouts[reason] = (logouts[reason] ?? 0) + 1
       const now = Date.now()
       // no logout except for a rule that required it
@@ -115,6 +116,12 @@ export async function soak(
     })
     keeper.start()
     return { ...t, keeper, hiddenUntil: 0 }
+  }
+  // What a page already sent goes out before it closes. (A destroyed keeper still finishes work
+  // begun before destroy(): a request whose interceptor runs after the clock jump of a closed
+  // browser would end the session, and tell the server, from a page that no longer exists.)
+  const sendPending = async () => {
+    for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0)
   }
   const close = (t: Tab) => {
     t.keeper.destroy()
@@ -135,6 +142,18 @@ export async function soak(
     successes.set(who, [...mine, now])
     sessionRefreshes += 1
   })
+  if (process.env.SOAK_TRACE)
+    server.events.on('response:mocked', ({ request, response }) =>
+      console.log(
+        at(),
+        request.method,
+        new URL(request.url).pathname,
+        response.status,
+        request.headers.get('x-soak-tab'),
+        request.headers.get('cookie')?.slice(-12) ?? '',
+        response.headers.get('set-cookie')?.slice(11, 23) ?? '',
+      ),
+    )
   const signedIn = () => tabs.some((t) => t.keeper.getSnapshot().status === 'authenticated')
   // A tab comes into view because the user looks at it: that is activity, as the keeper counts it.
   const wake = (t: Tab) => {
@@ -205,12 +224,14 @@ export async function soak(
     } else if (r < 0.078) {
       // a page reload: the keeper is destroyed and a new one starts on the same storage
       reloads += 1
+      await sendPending()
       const i = Math.floor(rand() * tabs.length)
       close(tabs[i]!)
       tabs[i] = open()
     } else if (r < 0.081 && minute < 13 * 60) {
       // the browser is closed, and opened again later
       restarts += 1
+      await sendPending()
       for (const t of tabs.splice(0)) close(t)
       vi.setSystemTime(Date.now() + between(5, 180) * MIN)
       present = false
@@ -219,6 +240,7 @@ export async function soak(
     } else if (r < 0.085 && minute >= 13 * 60) {
       // the user reloads every tab (or restarts the browser at once): the session goes on
       reloads += tabs.length
+      await sendPending()
       for (const [i, t] of tabs.entries()) {
         close(t)
         tabs[i] = open()
