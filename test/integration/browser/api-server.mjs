@@ -41,6 +41,7 @@ export async function startApiServer(o) {
   const counts = Object.fromEntries(ENDPOINTS.map((e) => [e, 0]))
   const statuses = {} // 'endpoint status' -> n
   const refreshLog = [] // { at, outcome: 'rotated'|'grace'|'reuse-revoked'|'refused', sid }
+  const logins = [] // when each sign-in was answered
   const latency = {}
   let preflights = 0
   let seq = 0
@@ -154,6 +155,7 @@ export async function startApiServer(o) {
         sessions.set(sid, session)
         const { refresh_token, ...rest } = issue(sid, session)
         await wait()
+        logins.push(Date.now())
         return cookieMode
           ? send(
               200,
@@ -250,7 +252,7 @@ export async function startApiServer(o) {
       res.end(JSON.stringify(v))
     }
     if (path === '/__test/state')
-      return reply({ counts, statuses, refreshLog, preflights, sessions: sessions.size })
+      return reply({ counts, statuses, logins, refreshLog, preflights, sessions: sessions.size })
     if (path === '/__test/latency' && req.method === 'POST') {
       const { endpoint, ms } = await body(req)
       latency[endpoint] = ms
