@@ -56,7 +56,12 @@ export async function startApiServer(o) {
     const want = createHmac('sha256', secret).update(`${h}.${p}`).digest()
     const got = Buffer.from(s, 'base64url')
     if (got.length !== want.length || !timingSafeEqual(got, want)) return null
-    const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
+    let claims
+    try {
+      claims = JSON.parse(Buffer.from(p, 'base64url').toString())
+    } catch {
+      return null
+    }
     if (claims.typ !== typ || claims.exp * 1000 <= Date.now()) return null
     const session = sessions.get(claims.sid)
     return session && !session.revoked ? { claims, session } : null

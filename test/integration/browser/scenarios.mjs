@@ -20,8 +20,9 @@ const login = async (page) => {
 const status = (page) => drive(page, () => window.sk.snapshot().status)
 
 /** Three tabs signed in to one token-mode session, with the app calling the API in each. */
-async function threeTabs({ context, page, startApi }, apiOptions) {
+async function threeTabs({ context, page, startApi }, { refreshLatency = 0, ...apiOptions }) {
   const api = await startApi({ credentials: 'token', accessTtlMs: TTL, ...apiOptions })
+  if (refreshLatency) await setLatency(api, 'refresh', refreshLatency)
   const url = pageURL(page, api, 'token')
   const tabs = [await openTab(context, url)]
   const loginAt = await login(tabs[0])
@@ -36,8 +37,8 @@ async function threeTabs({ context, page, startApi }, apiOptions) {
  * answer (the only copy of the new one) dies with the tab. Returns what the survivors then did.
  */
 async function tabClosedMidRefresh(t, reuseGraceMs) {
-  const { api, tabs } = await threeTabs(t, { reuseGraceMs })
-  await setLatency(api, 'refresh', 10_000) // longer than the test waits: the answer never comes
+  // The first refresh is answered later than the test waits: the answer never comes.
+  const { api, tabs } = await threeTabs(t, { reuseGraceMs, refreshLatency: 10_000 })
   let refresher = null
   for (const tab of tabs)
     tab.on('request', (r) => {
@@ -56,7 +57,9 @@ async function tabClosedMidRefresh(t, reuseGraceMs) {
     'a surviving tab to refresh with the refresh token it holds',
     5_000,
   )
-  return { api, survivors }
+  // How long after the rotation the replaced token came back: what a grace window must cover.
+  const [rotated, reused] = (await apiState(api)).refreshLog
+  return { api, survivors, reuseAfterMs: reused.at - rotated.at }
 }
 
 export const scenarios = {
@@ -116,7 +119,7 @@ export const scenarios = {
   async 'token mode, a tab closed in the middle of a slow refresh: the others stay signed in (2 s reuse grace)'(
     t,
   ) {
-    const { api, survivors } = await tabClosedMidRefresh(t, 2_000)
+    const { api, survivors, reuseAfterMs } = await tabClosedMidRefresh(t, 2_000)
     const { refreshLog } = await apiState(api)
     // The survivor's refresh token was the one the dead tab had rotated: accepted within the grace.
     assert.deepEqual(
@@ -150,7 +153,11 @@ export const scenarios = {
       assert.deepEqual(r.failed, [], `survivor ${i}: failed calls`)
     const state = await apiState(api)
     assert.ok(state.refreshLog.slice(2).every((r) => r.outcome === 'rotated'))
-    return { refreshLog: state.refreshLog.map((r) => r.outcome), calls: traffic.map((r) => r.ok) }
+    return {
+      refreshLog: state.refreshLog.map((r) => r.outcome),
+      reuseAfterMs,
+      calls: traffic.map((r) => r.ok),
+    }
   },
 
   async 'token mode, a tab closed in the middle of a slow refresh, server with no reuse grace (like SimpleJWT): every tab is signed out, cleanly'(
@@ -159,7 +166,7 @@ export const scenarios = {
     // Measured, not wished for: the new refresh token died with the tab and the one every other
     // tab holds is now a replaced token. Nothing a client can do brings the session back; what it
     // must do is end it at once in every tab, with the reason, and not retry in a loop.
-    const { api, survivors } = await tabClosedMidRefresh(t, 0)
+    const { api, survivors, reuseAfterMs } = await tabClosedMidRefresh(t, 0)
     await until(
       async () => (await Promise.all(survivors.map(status))).every((s) => s === 'unauthenticated'),
       'both survivors to be signed out',
@@ -181,6 +188,7 @@ export const scenarios = {
     assert.ok(failed.every((f) => f.code === 'session_expired' || f.status === 401))
     return {
       refreshLog: state.refreshLog.map((r) => r.outcome),
+      reuseAfterMs,
       failedCalls: failed.length,
       failedCodes: [...new Set(failed.map((f) => f.code ?? f.status))],
     }
