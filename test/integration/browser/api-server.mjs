@@ -4,8 +4,9 @@
 // refresh token only ever in an httpOnly cookie), and CORS with credentials for one page origin.
 // Binds 127.0.0.1 only. Test-only endpoints under /__test/ (no CORS: the Node runner calls them):
 //   GET  /__test/state    counts per endpoint, refresh log, statuses answered
-//   POST /__test/latency  { endpoint, ms }: delays that endpoint's answer (refresh: after rotating,
-//                         so a client that dies meanwhile has lost the new token, as on a real server)
+//   POST /__test/latency  { endpoint, ms, times? }: delays that endpoint's next `times` answers (all
+//                         by default). Refresh is delayed after rotating, so a client that dies or
+//                         gives up meanwhile has lost the new token, as on a real server.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer } from 'node:http'
 
@@ -42,7 +43,7 @@ export async function startApiServer(o) {
   const statuses = {} // 'endpoint status' -> n
   const refreshLog = [] // { at, outcome: 'rotated'|'grace'|'reuse-revoked'|'refused', sid }
   const logins = [] // when each sign-in was answered
-  const latency = {}
+  const latency = {} // endpoint -> { ms, times }
   let preflights = 0
   let seq = 0
 
@@ -146,7 +147,12 @@ export async function startApiServer(o) {
       })
       res.end(payload === undefined ? undefined : JSON.stringify(payload))
     }
-    const wait = () => new Promise((r) => setTimeout(r, latency[name] ?? 0))
+    const wait = () => {
+      const slow = latency[name]
+      if (!slow || slow.times <= 0) return Promise.resolve()
+      slow.times--
+      return new Promise((r) => setTimeout(r, slow.ms))
+    }
     const access = read(bearer(req), 'access')
     switch (name) {
       case 'login': {
@@ -259,8 +265,8 @@ export async function startApiServer(o) {
     if (path === '/__test/state')
       return reply({ counts, statuses, logins, refreshLog, preflights, sessions: sessions.size })
     if (path === '/__test/latency' && req.method === 'POST') {
-      const { endpoint, ms } = await body(req)
-      latency[endpoint] = ms
+      const { endpoint, ms, times = Infinity } = await body(req)
+      latency[endpoint] = { ms, times: times ?? Infinity }
       return reply({ ok: true })
     }
     res.writeHead(404).end()

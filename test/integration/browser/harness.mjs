@@ -62,10 +62,11 @@ export async function until(check, what, timeout = 5_000) {
 /** The API's counts, statuses and refresh log, from its test-only endpoint. */
 export const apiState = async (api) => (await fetch(api.url('127.0.0.1') + '/__test/state')).json()
 
-export const setLatency = (api, endpoint, ms) =>
+/** Delays the API's next `times` answers of `endpoint` by `ms` (every answer when `times` is left out). */
+export const setLatency = (api, endpoint, ms, times) =>
   fetch(api.url('127.0.0.1') + '/__test/latency', {
     method: 'POST',
-    body: JSON.stringify({ endpoint, ms }),
+    body: JSON.stringify({ endpoint, ms, times }),
   })
 
 /** Opens the page in a new tab of `context` and waits for its driver. */

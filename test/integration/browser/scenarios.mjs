@@ -62,6 +62,26 @@ async function tabClosedMidRefresh(t, reuseGraceMs) {
   return { api, survivors, reuseAfterMs: reused.at - rotated.at }
 }
 
+/**
+ * One tab; the server commits its first refresh (rotates) but answers after the client's
+ * `refreshTimeout`: the client counts it as a transient failure and retries, with the replaced
+ * refresh token, after its first backoff delay.
+ */
+async function refreshAnsweredTooLate({ context, page, startApi }, reuseGraceMs) {
+  const api = await startApi({ credentials: 'token', accessTtlMs: TTL, reuseGraceMs })
+  await setLatency(api, 'refresh', 2_500, 1)
+  const tab = await openTab(context, pageURL(page, api, 'token') + '&refreshTimeout=1000')
+  await login(tab)
+  await drive(tab, () => window.sk.startTraffic(200))
+  await until(
+    async () => (await apiState(api)).refreshLog.length >= 2,
+    'the client to retry its refresh',
+    3 * TTL,
+  )
+  const [rotated, retried] = (await apiState(api)).refreshLog
+  return { api, tab, retryAfterMs: retried.at - rotated.at }
+}
+
 export const scenarios = {
   async 'token mode, three tabs over three token lifetimes: one refresh per token for the whole browser, no 401 reaches the app'(
     t,
@@ -192,6 +212,54 @@ export const scenarios = {
       failedCalls: failed.length,
       failedCodes: [...new Set(failed.map((f) => f.code ?? f.status))],
     }
+  },
+
+  async 'token mode, a refresh the server committed but answered after refreshTimeout: the retry is taken within a 5 s reuse grace'(
+    t,
+  ) {
+    const { api, tab, retryAfterMs } = await refreshAnsweredTooLate(t, 5_000)
+    // The session lives on: later tokens, later refreshes, calls succeeding again.
+    const after = Date.now() + TTL
+    await until(
+      async () => (await drive(tab, () => window.sk.snapshot())).expiresAt > after,
+      'the tab to hold a token from the retried refresh',
+      2 * TTL,
+    )
+    const counted = await drive(tab, () => window.sk.traffic().ok)
+    await until(
+      async () => (await drive(tab, () => window.sk.traffic().ok)) > counted + 2,
+      'calls to succeed with the new token',
+    )
+    const traffic = await drive(tab, () => window.sk.stopTraffic())
+    const state = await apiState(api)
+    assert.deepEqual(
+      state.refreshLog.slice(0, 2).map((r) => r.outcome),
+      ['rotated', 'grace'],
+    )
+    assert.equal(await status(tab), 'authenticated')
+    // What the app saw while the refresh hung: calls waiting on it may give up (refresh_unavailable)
+    // rather than wait; never a 401, never the end of the session.
+    assert.ok(traffic.failed.every((f) => f.code === 'refresh_unavailable'))
+    return {
+      refreshLog: state.refreshLog.map((r) => r.outcome),
+      retryAfterMs,
+      failedCalls: traffic.failed.length,
+      okCalls: traffic.ok,
+    }
+  },
+
+  async 'token mode, a refresh the server committed but answered after refreshTimeout, no reuse grace (like SimpleJWT): the retry ends the session'(
+    t,
+  ) {
+    const { api, tab, retryAfterMs } = await refreshAnsweredTooLate(t, 0)
+    await until(async () => (await status(tab)) === 'unauthenticated', 'the session to end')
+    assert.equal(await drive(tab, () => window.sk.snapshot().reason), 'refresh-rejected')
+    const state = await apiState(api)
+    assert.deepEqual(
+      state.refreshLog.map((r) => r.outcome),
+      ['rotated', 'reuse-revoked'],
+    )
+    return { refreshLog: state.refreshLog.map((r) => r.outcome), retryAfterMs }
   },
 
   async 'cookie mode, API on another origin with credentials: no readable cookie, a reload restores, sign-out in one tab signs out the other and kills the cookie'({

@@ -1,6 +1,6 @@
-// The page Playwright drives: one keeper, as an app would create it, against the real API given in
-// the query (?api=http://localhost:PORT&mode=token|cookie&margin=ms), and a small driver on
-// `window.sk`. It records what the app sees (call outcomes, events, snapshots), never a token.
+// The page Playwright drives: one keeper, as an app would create it, against the real API the
+// query names (?api=http://localhost:PORT&mode=token|cookie&margin=ms[&refreshTimeout=ms]), and a
+// driver on `window.sk`. It records what the app sees (outcomes, events, snapshots), never a token.
 import { createSessionKeeper, isSessionError, sessionEventTypes } from 'session-keeper'
 
 interface User {
@@ -19,6 +19,7 @@ const keeper = createSessionKeeper<User>({
   credentials: mode,
   secret: mode === 'token' ? 'browser-real-test-secret-9f3c1a7e5b2d4c6a' : undefined,
   refreshMargin: Number(params.get('margin') ?? 1_000),
+  refreshTimeout: Number(params.get('refreshTimeout') ?? 10_000),
   healthInterval: false,
   idleTimeout: false,
   absoluteTimeout: false,
