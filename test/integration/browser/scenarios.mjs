@@ -311,14 +311,15 @@ export const scenarios = {
 
     // Both tabs work on through a token lifetime (each refreshes by the shared cookie jar).
     for (const tab of [a, b]) await drive(tab, () => window.sk.startTraffic(200))
-    // A token received after this moment can only come from a refresh made while calls went on.
-    const refreshedAfter = Date.now() + TTL - MARGIN
+    const expiries = () =>
+      Promise.all([a, b].map((tab) => drive(tab, () => window.sk.snapshot().expiresAt)))
+    const first = await until(
+      async () => ((await expiries()).every((at) => at !== null) ? expiries() : null),
+      'both tabs to hold an access token',
+    )
     await until(
-      async () =>
-        (await Promise.all([a, b].map((tab) => drive(tab, () => window.sk.snapshot())))).every(
-          (s) => s.expiresAt > refreshedAfter + TTL,
-        ),
-      'both tabs to refresh by the cookie',
+      async () => (await expiries()).every((at, i) => at > first[i]),
+      'both tabs to refresh it by the cookie',
       2 * TTL,
     )
     const traffic = await Promise.all(
