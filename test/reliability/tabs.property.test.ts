@@ -448,6 +448,103 @@ async function run(w: World, commands: Command[]): Promise<void> {
   else expect([...new Set(violations)]).toEqual([])
 }
 
+/** Counterexamples found so far (shrunk), run first on every run: regressions stay caught. */
+const examples: Array<[World, Command[]]> = [
+  // issue 17 #2: a tab told of a sign-in its storage does not show yet never followed
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: true, storageLagMs: 40, channelLagMs: 0 },
+    [{ c: 'signIn', tab: 0, user: 0 }],
+  ] as [World, Command[]],
+  // issue 17 #1: the account switch's late sign-out message cleared the new session
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: true, storageLagMs: 0, channelLagMs: 30 },
+    [
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'switch', tab: 1, user: 0 },
+    ],
+  ] as [World, Command[]],
+  // issue 17 #8: the next page found the slot tampered with and ended only itself
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 0, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'corrupt', at: 0 },
+    ],
+  ] as [World, Command[]],
+  // issue 17 #7: activity in a tab that had not handled the switch wrote the old session back
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: true, storageLagMs: 0, channelLagMs: 30 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'activityAfterCommit', tab: 0, other: 0, by: 'switch', user: 1, via: 'touch', delay: 0 },
+    ],
+  ] as [World, Command[]],
+  // a sign-in right after a sign-out, in the same millisecond, got the ended session's revision
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 0, channelLagMs: 0 },
+    [
+      { c: 'switch', tab: 0, user: 0 },
+      { c: 'switch', tab: 0, user: 0 },
+    ],
+  ] as [World, Command[]],
+  // after a tampered end, a later sign-in was never adopted by the tab that ended
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 0, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'corrupt', at: 0 },
+      { c: 'reload', tab: 0 },
+      { c: 'signIn', tab: 0, user: 1 },
+    ],
+  ] as [World, Command[]],
+  // a tab refreshed with the token another tab had just rotated (storage lag): reuse
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'activityAfterCommit', tab: 0, other: 0, by: 'signIn', user: 0, via: 'touch', delay: 0 },
+      { c: 'wait', ms: 59960 },
+      { c: 'refresh', tab: 0 },
+    ],
+  ] as [World, Command[]],
+  // activity wrote the session back over a refresh it could not see yet (storage lag)
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'reload', tab: 0 },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 0,
+      },
+    ],
+  ] as [World, Command[]],
+  // a sign-out on a stale view cleared the slot; the other tab kept a newer revision
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'reload', tab: 1 },
+      { c: 'wait', ms: 1 },
+      { c: 'signOut', tab: 0 },
+    ],
+  ] as [World, Command[]],
+  // a refresh of the old session, within the lag, outranked a newer sign-in
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 30 },
+    [
+      { c: 'activityAfterCommit', tab: 0, other: 1, by: 'signIn', user: 1, via: 'touch', delay: 1 },
+      { c: 'wait', ms: 1 },
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'refresh', tab: 1 },
+    ],
+  ] as [World, Command[]],
+]
+
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
 const replay = process.env.TABS_REPLAY
   ? (JSON.parse(process.env.TABS_REPLAY) as [World, Command[]])
@@ -459,6 +556,7 @@ it('tabs hold one session timeline under any interleaving (fast-check)', async (
     fc.asyncProperty(world, fc.array(command, { minLength: 1, maxLength: 20 }), run),
     {
       numRuns: Number(process.env.TABS_RUNS ?? 100),
+      examples,
       interruptAfterTimeLimit: 60_000,
       // replay: TABS_SEED (and TABS_PATH for the shrunk case) from a failure report
       ...(process.env.TABS_SEED ? { seed: Number(process.env.TABS_SEED) } : {}),
