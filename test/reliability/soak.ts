@@ -1,5 +1,5 @@
 import { expect, vi } from 'vitest'
-import type { SessionKeeper } from '../../src/index.js'
+import { decodeJwt, type SessionKeeper } from '../../src/index.js'
 import { ADA, API, recordResponses, type useMockApi, type User } from '../harness.js'
 import { browser } from '../tabs.js'
 import { tokenText, watchTokens } from './observe.js'
@@ -142,18 +142,21 @@ export async function soak(
     successes.set(who, [...mine, now])
     sessionRefreshes += 1
   })
-  if (process.env.SOAK_TRACE)
+  if (process.env.SOAK_TRACE) {
+    // (claims only: a token's text never goes to a log)
+    const jti = (cookie: string | null) =>
+      decodeJwt(cookie?.match(/sk_refresh=([^;]+)/)?.[1] ?? '')?.jti ?? '-'
     server.events.on('response:mocked', ({ request, response }) =>
       console.log(
         at(),
         request.method,
         new URL(request.url).pathname,
         response.status,
-        request.headers.get('x-soak-tab'),
-        request.headers.get('cookie')?.slice(-12) ?? '',
-        response.headers.get('set-cookie')?.slice(11, 23) ?? '',
+        `tab ${request.headers.get('x-soak-tab')}`,
+        `cookie ${jti(request.headers.get('cookie'))} → ${jti(response.headers.get('set-cookie'))}`,
       ),
     )
+  }
   const signedIn = () => tabs.some((t) => t.keeper.getSnapshot().status === 'authenticated')
   // A tab comes into view because the user looks at it: that is activity, as the keeper counts it.
   const wake = (t: Tab) => {

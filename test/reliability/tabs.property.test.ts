@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { expect, it, vi } from 'vitest'
-import type { EndReason, SessionKeeper } from '../../src/index.js'
+import { decodeJwt, type EndReason, type SessionKeeper } from '../../src/index.js'
 import { createEnvelope } from '../../src/storage/envelope.js'
 import { createSessionStore } from '../../src/storage/store.js'
 import { ADA, MemoryStorage, SECRET, useMockApi, type User } from '../harness.js'
@@ -176,7 +176,9 @@ async function run(w: World, commands: Command[]): Promise<void> {
   const onMocked = ({ response, requestId }: { response: Response; requestId: string }) => {
     const token = sent.get(requestId)
     if (process.env.TABS_TRACE && token)
-      void token.then((t) => console.log(at(), 'refresh', response.status, t?.slice(-8)))
+      void token.then((t) =>
+        console.log(at(), 'refresh', response.status, 'jti', t && decodeJwt(t)?.jti),
+      )
     if (!token || response.status !== 401) return
     void token.then((t) => {
       const why = refusal(serverState(serverStorage, SERVER_KEY), t, revokedByTest)
