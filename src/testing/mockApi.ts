@@ -1,12 +1,14 @@
 import { HttpResponse, delay, http, type HttpHandler } from 'msw'
 import { defaultEndpoints, type Endpoints } from '../core/options.js'
 import type { StorageLike } from '../core/types.js'
+import { resolvePersist } from './persist.js'
 import {
   MockAuthServer,
   defaultMockUsers,
   initialState,
   publicUser,
   type MockEndpoint,
+  type MockPublicUser,
   type MockServerState,
   type MockUser,
 } from './server.js'
@@ -23,7 +25,11 @@ export interface MockAuthApiOptions {
   accessTtlMs?: number
   /** Refresh-token lifetime. @default 604_800_000 (7 days) */
   refreshTtlMs?: number
-  /** How long a just-replaced refresh token is still accepted (rotation grace window). @default 0 */
+  /**
+   * How long a just-replaced refresh token is still accepted (rotation grace window, as the
+   * README's server advice says: two tabs can race). `0` makes any reuse a theft that revokes the
+   * session. @default 5_000
+   */
   reuseGraceMs?: number
   /** Known users. @default {@link defaultMockUsers} */
   users?: MockUser[]
@@ -31,8 +37,16 @@ export interface MockAuthApiOptions {
   credentials?: 'token' | 'cookie'
   /** The server's clock. @default Date.now (so fake timers move it) */
   now?: () => number
-  /** Keep the server state here (the demo shares one "server" between tabs through localStorage). */
-  persist?: { storage: StorageLike; key: string }
+  /**
+   * Where the server keeps its state (users, keys, sessions, counts), so that a page reload or
+   * another tab meets the same server, as with a real backend. `false`: in memory only.
+   * By default, where `globalThis.localStorage` exists (a browser, jsdom), the first mock created
+   * in a page takes over the state stored under `session-keeper-mock` (+ `baseURL`) and keeps it
+   * there; a further one created in the same page (a test making a fresh mock per test) starts
+   * afresh and takes that slot over. Given explicitly, the stored state is always taken over.
+   * @default localStorage in a browser, else in memory
+   */
+  persist?: { storage: StorageLike; key: string } | false
 }
 
 /** A mock backend implementing session-keeper's contract, with controls to make it misbehave. */
@@ -59,7 +73,7 @@ export interface MockAuthApi {
    * Checks the bearer token of a request the way the mock server does, so your own MSW handlers
    * can be protected: returns the user, or `null` (answer 401 then).
    */
-  authorize(request: Request): Omit<MockUser, 'password'> | null
+  authorize(request: Request): MockPublicUser | null
 }
 
 const bearer = (request: Request) => {
@@ -88,11 +102,11 @@ export function createMockAuthApi(options: MockAuthApiOptions = {}): MockAuthApi
   const ttl = {
     access: options.accessTtlMs ?? 900_000,
     refresh: options.refreshTtlMs ?? 604_800_000,
-    reuseGrace: options.reuseGraceMs ?? 0,
+    reuseGrace: options.reuseGraceMs ?? 5_000,
   }
   const fresh = () => initialState(users, `mock-${Math.random().toString(36).slice(2)}`)
   const server = new MockAuthServer(fresh(), now, ttl)
-  const { persist } = options
+  const { persist, adopt } = resolvePersist(options.persist, base)
 
   const load = () => {
     if (!persist) return
@@ -111,7 +125,7 @@ export function createMockAuthApi(options: MockAuthApiOptions = {}): MockAuthApi
     fn()
     save()
   }
-  load()
+  if (adopt) load()
   save()
 
   const refreshCookie = (token: string) =>
