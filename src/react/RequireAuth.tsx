@@ -25,12 +25,6 @@ export interface RequireAuthProps {
 const pathOf = (l: RouterLocation) =>
   typeof l === 'string' ? l : l.pathname + (l.search ?? '') + (l.hash ?? '')
 
-const windowPath = () => {
-  if (typeof window === 'undefined') return null
-  const { pathname, search, hash } = window.location
-  return pathname + search + hash
-}
-
 /**
  * Shows `children` only to a signed-in user. When it shows the fallback it remembers where the
  * user was going (path, query and hash, in sessionStorage); read it after sign-in with
@@ -42,7 +36,10 @@ export function RequireAuth({ children, fallback, loading = null, location }: Re
   const given = location === undefined ? null : pathOf(location)
   // Recomputed only when the status or the given location changes: never after a child moved the URL.
   const from = useMemo(
-    () => (status === 'unauthenticated' ? (given ?? windowPath()) : null),
+    () =>
+      status === 'unauthenticated'
+        ? (given ?? (typeof window === 'undefined' ? null : pathOf(window.location)))
+        : null,
     [status, given],
   )
   useMountEffect(() => {

@@ -43,7 +43,7 @@ export function useKeeper<User = unknown, Credentials extends object = object>()
   if (!keeper)
     throw new SessionError(
       'config',
-      'session-keeper: the session-keeper hooks and RequireAuth must be used inside <AuthProvider keeper={…}>.',
+      'session-keeper: hooks and RequireAuth must be used inside <AuthProvider keeper={…}>.',
     )
   return keeper as SessionKeeper<User, Credentials>
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useReducer } from 'react'
 import type { SessionDeadlines } from '../core/instance.js'
 import { useKeeper } from './context.js'
 import { useSession } from './hooks.js'
@@ -38,10 +38,10 @@ export function useDeadlines({ tickMs = 1_000, now }: DeadlinesOptions = {}): De
   const keeper = useKeeper()
   const signedIn = useSession((s) => s.status === 'authenticated')
   useSession() // and re-render at every session change (a refresh moves `refreshAt`)
-  const [, setTick] = useState(0)
+  const [, tick] = useReducer((n: number) => n + 1, 0)
   useEffect(() => {
     if (!signedIn) return
-    const id = setInterval(() => setTick((n) => (n + 1) % 1_000_000), tickMs)
+    const id = setInterval(tick, tickMs)
     return () => clearInterval(id)
   }, [signedIn, tickMs])
   const at = now ? now() : Date.now()

@@ -2,41 +2,26 @@ import { useEffect, useState } from 'react'
 
 const RETURN_KEY = 'session-keeper:return-to'
 
-const store = (): Storage | null => {
+/** Runs `fn` on sessionStorage; `null` where there is none or it throws (blocked, SSR). */
+function session<T>(fn: (storage: Storage) => T): T | null {
   try {
-    return globalThis.sessionStorage ?? null
-  } catch {
-    return null // storage blocked (sandboxed frame, privacy settings)
-  }
-}
-
-/** Only same-origin paths: one leading `/`, not `//` or `/\` (which browsers read as `//`). */
-const samePath = (value: string | null) => (value && /^\/(?![/\\])/.test(value) ? value : null)
-
-/** Remembers `path` for {@link takeReturnTo} / {@link useReturnTo}. @internal */
-export function rememberReturnTo(path: string): void {
-  try {
-    store()?.setItem(RETURN_KEY, path)
-  } catch {
-    // no storage: nothing to remember
-  }
-}
-
-const peek = () => {
-  try {
-    return samePath(store()?.getItem(RETURN_KEY) ?? null)
+    return fn(globalThis.sessionStorage)
   } catch {
     return null
   }
 }
 
-const forget = () => {
-  try {
-    store()?.removeItem(RETURN_KEY)
-  } catch {
-    // nothing to forget
-  }
-}
+/** Only same-origin paths: one leading `/`, not `//` or `/\` (which browsers read as `//`). */
+const peek = () =>
+  session((s) => {
+    const value = s.getItem(RETURN_KEY)
+    return value && /^\/(?![/\\])/.test(value) ? value : null
+  })
+
+const forget = () => void session((s) => s.removeItem(RETURN_KEY))
+
+/** Remembers `path` for {@link takeReturnTo} / {@link useReturnTo}. @internal */
+export const rememberReturnTo = (path: string) => void session((s) => s.setItem(RETURN_KEY, path))
 
 /**
  * Returns (and forgets) the same-origin path the user was on when `RequireAuth` asked them to
