@@ -29,8 +29,11 @@ const USERS = [ADA, GRACE] as const
 const SLOT = 'session-keeper'
 const SERVER_KEY = 'mock-server'
 const serverStorage = new MemoryStorage()
+// A strict server: a rotated refresh token is refused at once (no reuse grace window), so any
+// refresh with a spent token shows.
 const { server, api, makeKeeper } = useMockApi({
   accessTtlMs: TTL,
+  reuseGraceMs: 0,
   persist: { storage: serverStorage, key: SERVER_KEY },
 })
 
@@ -499,12 +502,22 @@ const examples: Array<[World, Command[]]> = [
       { c: 'signIn', tab: 0, user: 1 },
     ],
   ] as [World, Command[]],
-  // a tab refreshed with the token another tab had just rotated (storage lag): reuse
+  // a tab refreshed with the token another tab had just rotated (storage lag): reuse. With Web
+  // Locks, two tabs reaching the refresh margin together are enough; with the storage lease, a
+  // refresh asked for as the other tab's automatic one ends.
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: true, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 1 },
+      { c: 'wait', ms: 61_000 },
+    ],
+  ] as [World, Command[]],
   [
     { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
     [
       { c: 'activityAfterCommit', tab: 0, other: 0, by: 'signIn', user: 0, via: 'touch', delay: 0 },
-      { c: 'wait', ms: 59960 },
+      { c: 'wait', ms: 1 },
+      { c: 'wait', ms: 59962 },
       { c: 'refresh', tab: 0 },
     ],
   ] as [World, Command[]],
