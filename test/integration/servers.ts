@@ -9,12 +9,21 @@ import { join } from 'node:path'
 
 const here = import.meta.dirname
 
+/** A server's own counts of what it received and answered. */
+export interface Stats {
+  calls: Record<string, number>
+  statuses: Record<string, number>
+}
+
 /** A running server: its origin, its own request counts, and how to stop it. */
 export interface RunningServer {
   /** `http://127.0.0.1:<port>` */
   origin: string
-  /** The requests each path (and, for OAuth, each grant) received; `reset` zeroes them after reading. */
-  stats(reset?: boolean): Promise<{ calls: Record<string, number> }>
+  /**
+   * The requests each path (and, for OAuth, each grant) received, and the answers by
+   * `"<path> <status>"`; `reset` zeroes them after reading.
+   */
+  stats(reset?: boolean): Promise<Stats>
   /** Everything the server printed (for a failing test's message). */
   output(): string
   stop(): Promise<void>
@@ -87,7 +96,7 @@ async function serve(
   const gone = new Promise<void>((r) => child.on('exit', () => ((exited = true), r())))
   const stats = async (reset = false) => {
     const res = await fetch(`${origin}${statsPath}`, { method: reset ? 'POST' : 'GET' })
-    return (await res.json()) as { calls: Record<string, number> }
+    return (await res.json()) as Stats
   }
   const stop = async () => {
     if (!exited) {

@@ -60,9 +60,11 @@ const oauth = new OAuth2Server({
 })
 
 const calls = {}
-const count = (key) => (calls[key] = (calls[key] ?? 0) + 1)
+const statuses = {}
+const count = (key, into = calls) => (into[key] = (into[key] ?? 0) + 1)
 
 function send(res, status, body, headers = {}) {
+  count(`${new URL(res.req.url ?? '/', 'http://localhost').pathname} ${status}`, statuses)
   res.writeHead(status, {
     'content-type': 'application/json',
     'cache-control': 'no-store',
@@ -140,8 +142,9 @@ const server = createServer(async (req, res) => {
         : send(res, 200, { sub: id, preferred_username: username, name })
     }
     if (url.pathname === '/test/stats') {
-      const snapshot = { calls: { ...calls }, liveRefreshTokens: refreshTokens.size }
-      if (req.method === 'POST') for (const k of Object.keys(calls)) delete calls[k]
+      const snapshot = { calls: { ...calls }, statuses: { ...statuses } }
+      if (req.method === 'POST')
+        for (const o of [calls, statuses]) for (const k of Object.keys(o)) delete o[k]
       return send(res, 200, snapshot)
     }
     send(res, 404, { error: 'not_found' })
