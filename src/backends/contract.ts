@@ -37,7 +37,11 @@ export function contract<User = unknown, Credentials extends object = object>(
     logout: ({ accessToken }) => ({ url: ep.logout, bearer: accessToken }),
     user: (accessToken) => ({ url: ep.verify, method: 'GET', bearer: accessToken }),
     health: (accessToken) => ({ url: ep.health, method: 'GET', bearer: accessToken }),
-    readTokens: (body) => read(body),
+    // The contract's sign-in answer carries the user: a missing one is `null`, not "ask the server".
+    readTokens(body) {
+      const result = read(body)
+      return result && { user: null, ...result }
+    },
     readUser(body) {
       const b = record(body)
       if (b?.valid === false) return null
