@@ -122,5 +122,11 @@ if __name__ == "__main__":
         get_user_model().objects.create_user("ann", password="ann-password")
     else:
         from django.core.management import execute_from_command_line
+        from django.core.servers.basehttp import WSGIServer
+
+        # runserver listens with a backlog of 10: a burst of 100 connections would have SYNs
+        # dropped and retried a second or more later (longer than a token lives). Production
+        # servers (gunicorn, uwsgi) listen with a backlog in the thousands.
+        WSGIServer.request_queue_size = 1024
 
         execute_from_command_line(sys.argv)
