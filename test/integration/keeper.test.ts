@@ -6,6 +6,7 @@ import axios from 'axios'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   createSessionKeeper,
+  decodeJwt,
   type Clock,
   isSessionError,
   type SessionKeeper,
@@ -76,6 +77,8 @@ describe.each(servers)('the keeper against $name', (srv) => {
   let keeper: SessionKeeper<unknown, object>
   /** The refresh tokens the server handed out, newest last (read off the wire, for the checks). */
   let issued: string[]
+  /** The access tokens handed out, with when they arrived. */
+  let accessIssued: { token: string; at: number }[]
 
   beforeAll(async () => {
     server = await srv.start()
@@ -86,9 +89,13 @@ describe.each(servers)('the keeper against $name', (srv) => {
   function newKeeper(options: Partial<SessionKeeperOptions> = {}) {
     const http = axios.create({ baseURL: server.origin })
     issued = []
+    accessIssued = []
     http.interceptors.response.use((res) => {
       const token = res.data && typeof res.data === 'object' ? srv.refreshTokenIn(res.data) : null
       if (token) issued.push(token)
+      const access = (res.data as { access?: string; access_token?: string } | null) ?? {}
+      const accessToken = access.access ?? access.access_token
+      if (accessToken) accessIssued.push({ token: accessToken, at: Date.now() })
       return res
     })
     keeper = createSessionKeeper({
@@ -147,6 +154,15 @@ describe.each(servers)('the keeper against $name', (srv) => {
     expect(stats.statuses[`${srv.refreshPath} 200`]).toBe(refreshes)
     expect(await refusedProtected()).toBe(0) // proactive: no request ever met an expired token
     expect(new Set(issued).size).toBe(refreshes + 1) // a new refresh token each time (rotation)
+    const gaps = accessIssued.slice(1).map((a, i) => a.at - accessIssued[i]!.at)
+    const claimed = accessIssued.map(({ token }) => decodeJwt(token)).filter((c) => c !== null)
+    console.info(
+      `${srv.name}: ${refreshes} refreshes in ${Date.now() - t0} ms for ${LIFETIME_S} s tokens, ` +
+        `gaps ${gaps.join('/')} ms` +
+        (claimed.length
+          ? `; exp - iat of the access tokens: ${claimed.map((c) => Number(c.exp) - Number(c.iat)).join('/')} s`
+          : ''),
+    )
   })
 
   it('100 concurrent requests on an expired access token: exactly 1 refresh, 0 failures', async () => {
