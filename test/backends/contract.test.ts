@@ -43,14 +43,18 @@ describe('contract()', () => {
     expect(custom.refresh('r').url).toBe('https://auth.example.com/renew')
     expect(custom.user!('a').url).toBe(defaultEndpoints.verify)
     expect(custom.readTokens({ jwt: 'x' })).toEqual({ accessToken: 'x', user: { id: 7 } })
+    expect(contract({ mapAuthResponse: () => null }).readTokens({ access_token: 'a' })).toBeNull()
   })
 
   it('reads tokens with the default mapper, and verify answers', () => {
+    // the contract's answer carries the user: none in it is `null`, not "ask the server"
     expect(b.readTokens({ access_token: 'a', refresh_token: 'r', expires_in: 60 })).toEqual({
       accessToken: 'a',
       refreshToken: 'r',
       expiresIn: 60,
+      user: null,
     })
+    expect(b.readTokens({ access_token: 'a', user: { id: 1 } })?.user).toEqual({ id: 1 })
     expect(b.readTokens({ error: 'nope' })).toBeNull()
     expect(b.readUser!({ valid: false })).toBeNull()
     expect(b.readUser!({ valid: true, user: { id: 1 } })).toEqual({ user: { id: 1 } })
