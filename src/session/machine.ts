@@ -93,7 +93,9 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
    */
   function persist(s: Session<User>, replace: boolean): Session<User> | null {
     const stored = readSlot()
-    if (replace) s = { ...s, rev: Math.max(s.rev, (stored?.rev ?? 0) + 1) }
+    // Above the slot and above every revision this tab has held or seen end: a sign-in in the
+    // millisecond of a sign-out must not take the ended session's number.
+    if (replace) s = { ...s, rev: Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1) }
     else if (stored !== undefined && stored?.rev !== s.rev) return null
     knownRev = Math.max(knownRev, s.rev)
     const failure = store().write(

@@ -96,6 +96,35 @@ describe.each([
   })
 })
 
+describe('one refresh per browser, even when storage is late', () => {
+  it.each([true, false])(
+    'two tabs reaching the refresh margin together send the refresh token once (Web Locks: %s)',
+    async (webLocks) => {
+      const b = browser({ webLocks, broadcastChannel: false, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(1000)
+      await vi.advanceTimersByTimeAsync(TTL - 60_000)
+      await pass(2000)
+      expect(api().counts.refresh).toBe(1)
+      for (const t of [a, tabB]) expect(t.keeper.getSnapshot().status).toBe('authenticated')
+    },
+  )
+
+  it('a sign-in in the millisecond of a sign-out is numbered above the ended session', async () => {
+    const b = browser({ broadcastChannel: false })
+    const [a, tabB] = [open(b), open(b)]
+    const before = Date.now() // sign-in, sign-out and sign-in again, all in one millisecond
+    await settle(a.keeper.login(ADA))
+    expect(userOf(tabB.keeper)).toBe('ada')
+    void a.keeper.logout()
+    await settle(a.keeper.login(ADA))
+    expect(Date.now()).toBe(before)
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+  })
+})
+
 describe('revisions order writes across tabs', () => {
   it('two commits in one millisecond in tab A, then a write in tab B: both tabs end on B’s', async () => {
     const b = browser()
@@ -103,12 +132,13 @@ describe('revisions order writes across tabs', () => {
     await settle(a.keeper.login(ADA))
     await pass(1000)
     tabB.deafen() // B misses A's next two writes
-    // fake time does not move in zero-length turns: two writes within one millisecond
+    // a coarse clock: both of A's writes and B's all read the same millisecond
     const before = Date.now()
     await settle(a.keeper.refresh())
+    vi.setSystemTime(before)
     await settle(a.keeper.refresh())
+    vi.setSystemTime(before)
     await settle(tabB.keeper.login(GRACE))
-    expect(Date.now()).toBe(before)
     await pass(2000)
     expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
     expect(userOf(open(b).keeper)).toBe('grace')
