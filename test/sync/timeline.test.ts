@@ -111,6 +111,22 @@ describe('one refresh per browser, even when storage is late', () => {
     },
   )
 
+  it.each([0, 20, 37, 45])(
+    'storage lease: a refresh asked for %i ms before another tab’s automatic one is still the only one',
+    async (early) => {
+      const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(1000)
+      await vi.advanceTimersByTimeAsync(TTL - 60_000 - 1000 - early)
+      const asked = a.keeper.refresh()
+      await pass(2000)
+      await asked
+      expect(api().counts.refresh).toBe(1)
+      for (const t of [a, tabB]) expect(t.keeper.getSnapshot().status).toBe('authenticated')
+    },
+  )
+
   it('a sign-in in the millisecond of a sign-out is numbered above the ended session', async () => {
     const b = browser({ broadcastChannel: false })
     const [a, tabB] = [open(b), open(b)]
