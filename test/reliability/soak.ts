@@ -146,16 +146,32 @@ export async function soak(
     // (claims only: a token's text never goes to a log)
     const jti = (cookie: string | null) =>
       decodeJwt(cookie?.match(/sk_refresh=([^;]+)/)?.[1] ?? '')?.jti ?? '-'
-    server.events.on('response:mocked', ({ request, response }) =>
+    const bodyJti = (r: Request | Response): Promise<string> =>
+      r
+        .json()
+        .then((b: { refresh_token?: string }) =>
+          String(decodeJwt(b?.refresh_token ?? '')?.jti ?? '-'),
+        )
+        .catch(() => '-')
+    const sentJti = new Map<string, Promise<string>>()
+    server.events.on('request:start', ({ request, requestId }) => {
+      if (request.url.endsWith('/refresh')) sentJti.set(requestId, bodyJti(request.clone()))
+    })
+    server.events.on('response:mocked', async ({ request, requestId, response }) => {
+      const time = at()
+      const sent = sentJti.get(requestId)
+      const got = sent ? bodyJti(response.clone()) : null
+      const body = sent ? `body ${await sent} → ${await got}` : ''
       console.log(
-        at(),
+        time,
         request.method,
         new URL(request.url).pathname,
         response.status,
         `tab ${request.headers.get('x-soak-tab')}`,
         `cookie ${jti(request.headers.get('cookie'))} → ${jti(response.headers.get('set-cookie'))}`,
-      ),
-    )
+        body,
+      )
+    })
   }
   const signedIn = () => tabs.some((t) => t.keeper.getSnapshot().status === 'authenticated')
   // A tab comes into view because the user looks at it: that is activity, as the keeper counts it.
