@@ -558,6 +558,25 @@ const examples: Array<[World, Command[]]> = [
       { c: 'refresh', tab: 1 },
     ],
   ] as [World, Command[]],
+  // two tabs signing in within one millisecond, each before the other's write shows, got the
+  // same revision; told of it by the other tab, each thought it had it already and kept its own
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: true, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'signIn', tab: 0, user: 1 },
+    ],
+  ] as [World, Command[]],
+  // activity in the tab that still saw the corrupted slot (storage lag) ended the session that
+  // another tab had just signed in; the next page found that session in storage
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 1 },
+      { c: 'corrupt', at: 0 },
+      { c: 'activityAfterCommit', tab: 0, other: 1, by: 'signIn', user: 1, via: 'touch', delay: 5 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
