@@ -68,12 +68,19 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   let knownRev = 0
   const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
 
-  /** What the slot holds now: a session, `null` for nothing, `undefined` when it cannot be read. */
+  /**
+   * What the slot holds now: a session (with the last activity any tab recorded), `null` for
+   * nothing, `undefined` when it cannot be read.
+   */
   function readSlot(): Session<User> | null | undefined {
     const read = store().read()
-    if (read.ok) return read.session
-    if (read.reason !== 'unavailable') tampered(read.reason)
-    return undefined
+    if (!read.ok) {
+      if (read.reason !== 'unavailable') tampered(read.reason)
+      return undefined
+    }
+    const s = read.session
+    const at = s && shared.activity.read()
+    return s && at && at > s.lastActivity ? { ...s, lastActivity: at } : s
   }
 
   /** The slot failed its check: cleared, reported, and the session ended in every tab. */
@@ -117,7 +124,10 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       knownRev = Math.max(knownRev, rev)
       if (action.by === 'here') {
         const stored = readSlot()
-        if (stored !== undefined && (stored?.rev ?? 0) <= rev) store().clear()
+        if (stored !== undefined && (stored?.rev ?? 0) <= rev) {
+          store().clear()
+          shared.activity.clear()
+        }
         post({ kind: 'end', reason: action.reason, rev })
       }
     }

@@ -73,8 +73,8 @@ export function createTabs<User>(
   }
 
   /**
-   * Activity seen here (`local`) or in another tab. Sharing with the tabs and persisting are
-   * throttled; a write the slot refuses (a newer session is there) adopts what it holds.
+   * Activity seen here (`local`) or in another tab. Sharing with the tabs and persisting (in the
+   * activity record, never the token slot) are throttled.
    */
   function active(at: number, local: boolean): void {
     const warned = m.state.warningAt !== null
@@ -88,7 +88,7 @@ export function createTabs<User>(
     }
     if (at - lastPersisted >= Math.min(60_000, idleTimeout === false ? 60_000 : idleTimeout / 10)) {
       lastPersisted = at
-      if (!m.persist(s, false)) sync()
+      m.shared.activity.write(at)
     }
   }
 
