@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../core/options.js'
-import { otherCredentials } from '../core/tokens.js'
+import { otherCredentials, sidOf } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
 import type { Machine } from './machine.js'
 
@@ -47,6 +47,7 @@ export function createTabs<User>(
     // revision with other tokens means two tabs wrote at once: the slot holds the last write.
     const adopt =
       stored &&
+      !m.hasEnded(sidOf(stored)) &&
       (stored.rev > (current?.rev ?? m.knownRev) ||
         (current !== null &&
           otherCredentials(stored, current) &&
@@ -98,13 +99,14 @@ export function createTabs<User>(
         if (!cookieMode) sync(message.rev)
         else if ((m.session?.rev ?? m.knownRev) < message.rev) deps.askServer()
         break
-      case 'end':
-        m.noteEnded(message.rev)
-        // The end of an older session than this tab's (a sign-out, then a new sign-in) is old news;
-        // the tab that ended it cleared the slot, so a following tab never touches it.
-        if (m.session && m.session.rev <= message.rev)
+      case 'end': {
+        m.noteEnded(message.rev, message.sid)
+        // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news.
+        const s = m.session
+        if (s && (sidOf(s) === message.sid || s.rev <= message.rev))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         break
+      }
       case 'activity':
         active(message.at, false)
         break

@@ -141,6 +141,26 @@ describe('one refresh per browser, even when storage is late', () => {
   })
 })
 
+describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a user update written by a freshly reloaded tab does not outlive a sign-out in another', async () => {
+    const b = browser({ broadcastChannel: false, storageLagMs: 40 })
+    const a = open(b)
+    const first = open(b)
+    await settle(a.keeper.login(ADA))
+    first.keeper.destroy()
+    await vi.advanceTimersByTimeAsync(100)
+    // the reloaded tab restores and confirms the user: a later revision of the same sign-in
+    const reloaded = open(b, { verifyOnRestore: true })
+    expect(userOf(reloaded.keeper)).toBe('ada')
+    await vi.advanceTimersByTimeAsync(1)
+    await settle(a.keeper.logout())
+    await pass(2000)
+    for (const t of [a, reloaded])
+      expect(t.keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(open(b).keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+})
+
 describe('revisions order writes across tabs', () => {
   it('two commits in one millisecond in tab A, then a write in tab B: both tabs end on B’s', async () => {
     const b = browser()
