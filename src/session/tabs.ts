@@ -43,20 +43,29 @@ export function createTabs<User>(
     wantedRev = Math.max(wantedRev, wanted)
     const stored = m.readSlot()
     const current = m.session
-    // A newer revision, or (told by its writer) the very revision another tab wrote last. The same
-    // revision with other tokens means two tabs wrote at once: the slot holds the last write.
+    if (!stored) return (awaitWanted(), false)
+    const [sid, ours] = [sidOf(stored), current && sidOf(current)]
+    // Sessions rank by sign-in first, then revision: a newer sign-in wins over any revision of an
+    // older one, even one written after it by a tab whose view of storage lagged. Within one
+    // sign-in, the newer revision wins; the same revision written twice, or (told by its writer)
+    // the revision another tab wrote last, means the slot holds the last write: follow it.
     const adopt =
-      stored &&
-      !m.hasEnded(sidOf(stored)) &&
-      (stored.rev > (current?.rev ?? m.knownRev) ||
-        (current !== null &&
-          otherCredentials(stored, current) &&
-          (stored.rev === current.rev || stored.rev === wantedRev)))
-    if (stored && adopt) m.dispatch({ type: 'adopted', session: stored })
-    else if (stored && current && stored.rev === current.rev)
+      !m.hasEnded(sid) &&
+      (current === null
+        ? stored.rev > m.knownRev
+        : sid > ours! ||
+          (sid === ours &&
+            (stored.rev > current.rev ||
+              (otherCredentials(stored, current) &&
+                (stored.rev === current.rev || stored.rev === wantedRev)))))
+    if (adopt) m.dispatch({ type: 'adopted', session: stored })
+    else if (current && sid < ours!)
+      // An older sign-in landed over ours: write ours back, so every tab converges on it.
+      m.dispatch({ type: 'committed', cause: 'update', session: current })
+    else if (current && stored.rev === current.rev)
       m.dispatch({ type: 'active', at: stored.lastActivity })
     awaitWanted()
-    return !!adopt
+    return adopt
   }
 
   /**

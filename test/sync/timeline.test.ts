@@ -162,6 +162,20 @@ describe('an end ends the sign-in, whatever revisions it has had', () => {
 })
 
 describe('revisions order writes across tabs', () => {
+  it('a refresh of an older sign-in, written late, never outranks a newer sign-in', async () => {
+    const b = browser({ broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(GRACE))
+    await vi.advanceTimersByTimeAsync(2)
+    // A signs in as Ada before Grace's sign-in reaches it; B refreshes Grace's session before
+    // Ada's sign-in reaches it, so its write lands after hers
+    await settle(a.keeper.login(ADA))
+    await settle(tabB.keeper.refresh())
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
   it('two commits in one millisecond in tab A, then a write in tab B: both tabs end on B’s', async () => {
     const b = browser()
     const [a, tabB] = [open(b), open(b)]
