@@ -2,7 +2,7 @@ import type { SessionBackend } from '../core/backend.js'
 import { backoffDelay, marginFor } from '../core/backoff.js'
 import type { Clock } from '../core/clock.js'
 import { SessionError, callFailed, sessionEnded } from '../core/errors.js'
-import { expiryOf, nextRev, otherCredentials, type Session } from '../core/tokens.js'
+import { expiryOf, nextRev, otherCredentials, sidOf, type Session } from '../core/tokens.js'
 import type { EndReason } from '../core/types.js'
 import type { RefreshLock } from '../sync/lock.js'
 import type { AuthCalls } from './calls.js'
@@ -176,6 +176,7 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
         issuedAt: receivedAt,
         user: result?.user ?? latest.user,
         rev: d.cookieMode ? latest.rev : nextRev(latest, receivedAt),
+        sid: sidOf(latest),
       },
     })
     committed = true

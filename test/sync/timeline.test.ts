@@ -141,7 +141,41 @@ describe('one refresh per browser, even when storage is late', () => {
   })
 })
 
+describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a user update written by a freshly reloaded tab does not outlive a sign-out in another', async () => {
+    const b = browser({ broadcastChannel: false, storageLagMs: 40 })
+    const a = open(b)
+    const first = open(b)
+    await settle(a.keeper.login(ADA))
+    first.keeper.destroy()
+    await vi.advanceTimersByTimeAsync(100)
+    // the reloaded tab restores and confirms the user: a later revision of the same sign-in
+    const reloaded = open(b, { verifyOnRestore: true })
+    expect(userOf(reloaded.keeper)).toBe('ada')
+    await vi.advanceTimersByTimeAsync(1)
+    await settle(a.keeper.logout())
+    await pass(2000)
+    for (const t of [a, reloaded])
+      expect(t.keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(open(b).keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+})
+
 describe('revisions order writes across tabs', () => {
+  it('a refresh of an older sign-in, written late, never outranks a newer sign-in', async () => {
+    const b = browser({ broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(GRACE))
+    await vi.advanceTimersByTimeAsync(2)
+    // A signs in as Ada before Grace's sign-in reaches it; B refreshes Grace's session before
+    // Ada's sign-in reaches it, so its write lands after hers
+    await settle(a.keeper.login(ADA))
+    await settle(tabB.keeper.refresh())
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
   it('two commits in one millisecond in tab A, then a write in tab B: both tabs end on B’s', async () => {
     const b = browser()
     const [a, tabB] = [open(b), open(b)]
