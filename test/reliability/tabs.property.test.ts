@@ -577,6 +577,26 @@ const examples: Array<[World, Command[]]> = [
       { c: 'activityAfterCommit', tab: 0, other: 1, by: 'signIn', user: 1, via: 'touch', delay: 5 },
     ],
   ] as [World, Command[]],
+  // a sign-in in tab B in the millisecond of tab A's sign-in and sign-out, before B saw either:
+  // both sign-ins were named by the same first revision, and A's sign-out ended B's
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'signOut', tab: 0 },
+      { c: 'signIn', tab: 1, user: 0 },
+    ],
+  ] as [World, Command[]],
+  // a reloaded tab's user update (verify) and a new sign-in in another tab, in one millisecond,
+  // took the same revision: the reloaded tab followed the sign-out and never the new sign-in
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: true, storageLagMs: 0, channelLagMs: 30 },
+    [
+      { c: 'switch', tab: 0, user: 0 },
+      { c: 'reload', tab: 1 },
+      { c: 'switch', tab: 0, user: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
@@ -590,7 +610,8 @@ it('tabs hold one session timeline under any interleaving (fast-check)', async (
     fc.asyncProperty(world, fc.array(command, { minLength: 1, maxLength: 20 }), run),
     {
       numRuns: Number(process.env.TABS_RUNS ?? 100),
-      examples,
+      // TABS_NO_EXAMPLES=1 (triage): random runs only, to find what the examples do not show
+      examples: process.env.TABS_NO_EXAMPLES ? [] : examples,
       interruptAfterTimeLimit: 60_000,
       // replay: TABS_SEED (and TABS_PATH for the shrunk case) from a failure report
       ...(process.env.TABS_SEED ? { seed: Number(process.env.TABS_SEED) } : {}),
