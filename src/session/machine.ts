@@ -5,9 +5,6 @@ import type { SessionEvent, SessionSnapshot, StorageErrorReason } from '../core/
 import { createShared } from './shared.js'
 import { initialState, transition, type Action, type SessionState } from './transition.js'
 
-/** An end message that ends whatever session a tab holds (tampering). */
-export const ANY_REV = Number.MAX_SAFE_INTEGER
-
 const snapshotOf = <User>(s: SessionState<User>): SessionSnapshot<User> =>
   s.status === 'authenticated' && s.session
     ? {
@@ -85,11 +82,15 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     return s && at && at > s.lastActivity ? { ...s, lastActivity: at } : s
   }
 
-  /** The slot failed its check: cleared, reported, and the session ended in every tab. */
+  /**
+   * The slot failed its check: cleared, reported, and the session ended in every tab: every session
+   * written until now (revisions are time-based), not one signed in after it was found.
+   */
   function tampered(why: StorageErrorReason): void {
     store().clear()
     emitter.emit({ type: 'storageError', reason: why })
-    post({ kind: 'end', reason: 'tampered', rev: ANY_REV, sid: ANY_REV })
+    knownRev = Math.max(knownRev, o.clock.now())
+    post({ kind: 'end', reason: 'tampered', rev: knownRev, sid: 0 })
     if (state.session) dispatch({ type: 'ended', reason: 'tampered', by: 'other-tab' })
     else dispatch({ type: 'settled', reason: 'tampered' })
   }
@@ -168,8 +169,8 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     },
     /** Another tab ended sign-in `sid` at revision `rev`: none of it is adopted again. */
     noteEnded(rev: number, sid: number) {
-      if (rev < ANY_REV) knownRev = Math.max(knownRev, rev)
-      if (sid < ANY_REV) ended.add(sid)
+      knownRev = Math.max(knownRev, rev)
+      ended.add(sid)
     },
     /** Whether sign-in `sid` has ended (here, or in a tab that said so). */
     hasEnded: (sid: number) => ended.has(sid),

@@ -142,6 +142,18 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a sign-in right after tampering was found survives the late tamper message', async () => {
+    const b = browser({ channelLagMs: 30 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    const raw = b.storage.backing.getItem('session-keeper')!
+    b.storage.backing.setItem('session-keeper', raw.slice(0, -4) + 'AAAA')
+    await settle(a.keeper.login(ADA)) // finds the slot tampered with, ends, signs in afresh
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
   it('a user update written by a freshly reloaded tab does not outlive a sign-out in another', async () => {
     const b = browser({ broadcastChannel: false, storageLagMs: 40 })
     const a = open(b)
