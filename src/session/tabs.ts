@@ -102,6 +102,14 @@ export function createTabs<User>(
     }
   }
 
+  /** Writes this tab's session back if the slot lost it to an older sign-in's end. */
+  function keepOurs(): void {
+    const s = m.session
+    const stored = s && !cookieMode ? m.readSlot() : undefined
+    if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
+      m.dispatch({ type: 'committed', cause: 'update', session: s })
+  }
+
   function receive(message: TabMessage): void {
     switch (message.kind) {
       case 'session':
@@ -114,6 +122,12 @@ export function createTabs<User>(
         const s = m.session
         if (s && (sidOf(s) === message.sid || s.rev <= message.rev))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
+        else if (s) {
+          // The tab that ended the older sign-in may have cleared the slot on a view that did not
+          // show ours yet: look now, and once its clear has surely arrived.
+          keepOurs()
+          o.clock.schedule(keepOurs, 250)
+        }
         break
       }
       case 'activity':

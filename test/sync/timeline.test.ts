@@ -142,6 +142,21 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it.each([false, true])(
+    'a sign-out in a tab that has not seen a newer sign-in yet leaves no tab disagreeing (BroadcastChannel: %s)',
+    async (broadcastChannel) => {
+      const b = browser({ webLocks: false, broadcastChannel, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(3000)
+      await settle(a.keeper.login(ADA)) // a new sign-in…
+      await settle(tabB.keeper.logout()) // …and, before B sees it, a sign-out of the old one
+      await pass(2000)
+      const users = [userOf(a.keeper), userOf(tabB.keeper), userOf(open(b).keeper)]
+      expect(new Set(users).size).toBe(1)
+    },
+  )
+
   it('a sign-in right after tampering was found survives the late tamper message', async () => {
     const b = browser({ channelLagMs: 30 })
     const [a, tabB] = [open(b), open(b)]
