@@ -107,7 +107,9 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     // millisecond of a sign-out must not take the ended session's number.
     if (replace) {
       const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1)
-      s = { ...s, rev, sid: s.sid ?? rev } // a new sign-in is named by its first revision
+      // A new sign-in is named by its first revision, plus a random fraction so that two tabs
+      // signing in within one millisecond never share a name.
+      s = { ...s, rev, sid: s.sid ?? rev + env().random() }
     } else if (stored !== undefined && stored?.rev !== s.rev) return null
     knownRev = Math.max(knownRev, s.rev)
     const failure = store().write(
