@@ -5,6 +5,9 @@ import type { SessionEvent, SessionSnapshot, StorageErrorReason } from '../core/
 import { createShared } from './shared.js'
 import { initialState, transition, type Action, type SessionState } from './transition.js'
 
+/** How long a tab following another tab's end waits for its view of storage to catch up. */
+const FOLLOW_CLEAR_MS = 250
+
 const snapshotOf = <User>(s: SessionState<User>): SessionSnapshot<User> =>
   s.status === 'authenticated' && s.session
     ? {
@@ -131,15 +134,21 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       const sid = sidOf(prev.session)
       knownRev = Math.max(knownRev, rev)
       ended.add(sid)
-      // The slot is cleared unless it holds another, newer sign-in: by the tab that ended the
-      // session, and by the tabs that follow, since one of them may have written a later revision
-      // of the same sign-in (a user update) that reached storage after the first clear.
-      const stored = readSlot()
-      if (stored && (sidOf(stored) === sid || (action.by === 'here' && stored.rev <= rev))) {
-        store().clear()
-        shared.activity.clear()
+      // The tab that ended the session clears the slot, unless it holds a newer one. The tabs that
+      // follow clear it too if it still holds that sign-in once their view of storage has caught
+      // up (one of them may have written a later revision of it, a user update, that reached
+      // storage after the first clear); at once, a stale view could take a newer sign-in for it.
+      const clearIf = (ours: (s: Session<User>) => boolean) => {
+        const stored = readSlot()
+        if (stored && ours(stored)) {
+          store().clear()
+          shared.activity.clear()
+        }
       }
-      if (action.by === 'here') post({ kind: 'end', reason: action.reason, rev, sid })
+      if (action.by === 'here') {
+        clearIf((s) => sidOf(s) === sid || s.rev <= rev)
+        post({ kind: 'end', reason: action.reason, rev, sid })
+      } else o.clock.schedule(() => clearIf((s) => sidOf(s) === sid), FOLLOW_CLEAR_MS)
     }
     if (state.session) knownRev = Math.max(knownRev, state.session.rev)
     snapshot.set(snapshotOf(state))

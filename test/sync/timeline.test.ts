@@ -142,6 +142,18 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a tab that hears of a sign-out before the new sign-in reaches its storage keeps the new one in the slot', async () => {
+    const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    void tabB.keeper.logout() // the account switch in B: its end message and its new session
+    await settle(tabB.keeper.login(GRACE))
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
+    expect(userOf(open(b).keeper)).toBe('grace')
+  })
+
   it.each([false, true])(
     'a sign-out in a tab that has not seen a newer sign-in yet leaves no tab disagreeing (BroadcastChannel: %s)',
     async (broadcastChannel) => {
