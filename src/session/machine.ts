@@ -181,7 +181,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     /** Another tab ended sign-in `sid` at revision `rev`: none of it is adopted again. */
     noteEnded(rev: number, sid: number) {
       knownRev = Math.max(knownRev, rev)
-      ended.add(sid)
+      if (sid) ended.add(sid)
     },
     /** Whether sign-in `sid` has ended (here, or in a tab that said so). */
     hasEnded: (sid: number) => ended.has(sid),

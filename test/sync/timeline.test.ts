@@ -142,6 +142,17 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a sign-out in one tab never ends another tab’s sign-in made in the same millisecond', async () => {
+    const b = browser({ channelLagMs: 30 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(ADA))
+    await settle(tabB.keeper.logout())
+    await settle(a.keeper.login(ADA)) // before either message reaches A
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
   it('a tab that hears of a sign-out before the new sign-in reaches its storage keeps the new one in the slot', async () => {
     const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
     const [a, tabB] = [open(b), open(b)]
