@@ -146,11 +146,15 @@ export function createTabs<User>(
     sync,
     active,
 
-    /** Opens the channel and listens for the slot's `storage` event; returns the teardown. */
+    /**
+     * Opens the channel and listens for the slot's `storage` event (other tabs' writes, visible
+     * here late in some browsers); returns the teardown.
+     */
     open(window: EventTarget | null, slotKey: string): () => void {
       const close = m.shared.open(receive)
+      // Another tab's write to the slot is visible here now: look (one decrypt per such change).
       const onStorage = (e: Event) => {
-        if ((e as StorageEvent).key === slotKey && wantedRev) sync()
+        if ((e as StorageEvent).key === slotKey) sync()
       }
       window?.addEventListener('storage', onStorage)
       return () => {

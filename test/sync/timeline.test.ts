@@ -212,6 +212,20 @@ describe('an end ends the sign-in, whatever revisions it has had', () => {
 })
 
 describe('revisions order writes across tabs', () => {
+  it('two tabs signing in within one millisecond end on one sign-in, tokens included', async () => {
+    const b = browser({ storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await Promise.all([settle(a.keeper.login(ADA)), settle(tabB.keeper.login(ADA))])
+    await pass(2000)
+    const bearers = await Promise.all(
+      [a, tabB].map(async (t) => {
+        const r = await settle(t.keeper.http.get('/api/data'))
+        return String(r.config.headers.Authorization)
+      }),
+    )
+    expect(bearers[0]).toBe(bearers[1])
+  })
+
   it('a refresh of an older sign-in, written late, never outranks a newer sign-in', async () => {
     const b = browser({ broadcastChannel: false, storageLagMs: 40 })
     const [a, tabB] = [open(b), open(b)]
