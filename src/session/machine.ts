@@ -68,6 +68,11 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   let knownRev = 0
   /** Sign-ins this tab has seen end: none of their revisions is adopted again. */
   const ended = new Set<number>()
+  /**
+   * New sign-ins are numbered above this too: a tamper end covers every revision written until it
+   * was found, so a sign-in made right after must be numbered above it.
+   */
+  let numberFloor = 0
   const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
 
   /**
@@ -92,8 +97,8 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   function tampered(why: StorageErrorReason): void {
     store().clear()
     emitter.emit({ type: 'storageError', reason: why })
-    knownRev = Math.max(knownRev, o.clock.now())
-    post({ kind: 'end', reason: 'tampered', rev: knownRev, sid: 0 })
+    numberFloor = Math.max(knownRev, numberFloor, o.clock.now())
+    post({ kind: 'end', reason: 'tampered', rev: numberFloor, sid: 0 })
     if (state.session) dispatch({ type: 'ended', reason: 'tampered', by: 'other-tab' })
     else dispatch({ type: 'settled', reason: 'tampered' })
   }
@@ -109,7 +114,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     // Above the slot and above every revision this tab has held or seen end: a sign-in in the
     // millisecond of a sign-out must not take the ended session's number.
     if (replace) {
-      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1)
+      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1, numberFloor + 1)
       // A new sign-in is named by its first revision, plus a random fraction so that two tabs
       // signing in within one millisecond never share a name.
       s = { ...s, rev, sid: s.sid ?? rev + env().random() }
@@ -180,8 +185,11 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     },
     /** Another tab ended sign-in `sid` at revision `rev`: none of it is adopted again. */
     noteEnded(rev: number, sid: number) {
-      knownRev = Math.max(knownRev, rev)
-      if (sid) ended.add(sid)
+      if (!sid) numberFloor = Math.max(numberFloor, rev)
+      else {
+        knownRev = Math.max(knownRev, rev)
+        ended.add(sid)
+      }
     },
     /** Whether sign-in `sid` has ended (here, or in a tab that said so). */
     hasEnded: (sid: number) => ended.has(sid),
