@@ -52,7 +52,7 @@ export function createTabs<User>(
     const adopt =
       !m.hasEnded(sid) &&
       (current === null
-        ? stored.rev >= m.knownRev
+        ? stored.rev >= m.knownRev || stored.rev === wantedRev
         : sid > ours! ||
           (sid === ours &&
             (stored.rev > current.rev ||
