@@ -132,9 +132,12 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
       const receivedAt = clock.now()
       const accessToken = result?.accessToken ?? null
       // Stored (rotated refresh token included) before the lock is released or anyone uses it.
+      // In cookie mode each tab refreshes its own access token, which no other tab shares: the
+      // revision names the sign-in there, so every tab keeps the same one.
       m.dispatch({
         type: 'committed',
         cause: 'refresh',
+        keepRev: d.cookieMode,
         session: {
           ...latest,
           accessToken,
@@ -142,7 +145,7 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
           expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
           issuedAt: receivedAt,
           user: result?.user ?? latest.user,
-          rev: nextRev(latest, receivedAt),
+          rev: d.cookieMode ? latest.rev : nextRev(latest, receivedAt),
         },
       })
       return succeeded(m.session!)
