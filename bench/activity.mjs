@@ -23,7 +23,8 @@ export async function runActivity(lib, check) {
     verifyOnRestore: false,
     environment: { window, document, openChannel: null, locks: null },
     http: {
-      post: async () => ({ data: { access_token: 'a', expires_in: 3600 } }),
+      // the keeper's own auth calls go through `request` (the sign-in is the only one here)
+      request: async () => ({ data: { access_token: 'a', expires_in: 3600 } }),
       interceptors: { request: { use() {}, eject() {} }, response: { use() {}, eject() {} } },
     },
   })
