@@ -15,6 +15,7 @@ const OURS = {
   'session-keeper': 'src/index.ts',
   'session-keeper/react': 'src/react/index.ts',
   'session-keeper/testing': 'src/testing/index.ts',
+  'session-keeper/backends': 'src/backends/index.ts',
 }
 /** Vite 8's default `build.target` ('baseline-widely-available'), given to esbuild too. */
 const TARGET = ['chrome111', 'edge111', 'firefox114', 'safari16.4', 'ios16.4']
@@ -65,7 +66,7 @@ async function viteBundle(code, { cryptoExternal }) {
 const resolveOurs = {
   name: 'session-keeper-source',
   setup(b) {
-    b.onResolve({ filter: /^session-keeper(\/react|\/testing)?$/ }, (a) => ({
+    b.onResolve({ filter: /^session-keeper(\/react|\/testing|\/backends)?$/ }, (a) => ({
       path: resolve(root, OURS[a.path]),
     }))
   },
@@ -101,6 +102,9 @@ const ENTRIES = {
   'session-keeper': `export * from 'session-keeper'`,
   'session-keeper/react': `export * from 'session-keeper/react'`,
   'session-keeper/testing': `export * from 'session-keeper/testing'`,
+  'session-keeper/backends': `export * from 'session-keeper/backends'`,
+  'backends: simpleJwt only': `export { simpleJwt } from 'session-keeper/backends'`,
+  'backends: oauth2 only': `export { oauth2 } from 'session-keeper/backends'`,
   'core + react': `export * from 'session-keeper'\nexport * from 'session-keeper/react'`,
 }
 
