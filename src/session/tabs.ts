@@ -52,7 +52,7 @@ export function createTabs<User>(
     const adopt =
       !m.hasEnded(sid) &&
       (current === null
-        ? stored.rev > m.knownRev
+        ? stored.rev >= m.knownRev || stored.rev === wantedRev
         : sid > ours! ||
           (sid === ours &&
             (stored.rev > current.rev ||
@@ -102,6 +102,17 @@ export function createTabs<User>(
     }
   }
 
+  /**
+   * Writes this tab's session back if the slot lost it to an older sign-in's end; never while
+   * this tab knows of a newer revision it has not seen (its copy may hold a spent refresh token).
+   */
+  function keepOurs(): void {
+    const s = m.session
+    const stored = s && !cookieMode && wantedRev <= s.rev ? m.readSlot() : undefined
+    if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
+      m.dispatch({ type: 'committed', cause: 'update', session: s })
+  }
+
   function receive(message: TabMessage): void {
     switch (message.kind) {
       case 'session':
@@ -111,9 +122,16 @@ export function createTabs<User>(
       case 'end': {
         m.noteEnded(message.rev, message.sid)
         // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news.
+        // (A tamper end, sid 0, ends every sign-in written until it was found.)
         const s = m.session
-        if (s && (sidOf(s) === message.sid || s.rev <= message.rev))
+        if (s && (sidOf(s) === message.sid || (message.sid === 0 && s.rev <= message.rev)))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
+        else if (s) {
+          // The tab that ended the older sign-in may have cleared the slot on a view that did not
+          // show ours yet: look now, and once its clear has surely arrived.
+          keepOurs()
+          o.clock.schedule(keepOurs, 250)
+        }
         break
       }
       case 'activity':
@@ -131,11 +149,15 @@ export function createTabs<User>(
     sync,
     active,
 
-    /** Opens the channel and listens for the slot's `storage` event; returns the teardown. */
+    /**
+     * Opens the channel and listens for the slot's `storage` event (other tabs' writes, visible
+     * here late in some browsers); returns the teardown.
+     */
     open(window: EventTarget | null, slotKey: string): () => void {
       const close = m.shared.open(receive)
+      // Another tab's write to the slot is visible here now: look (one decrypt per such change).
       const onStorage = (e: Event) => {
-        if ((e as StorageEvent).key === slotKey && wantedRev) sync()
+        if ((e as StorageEvent).key === slotKey) sync()
       }
       window?.addEventListener('storage', onStorage)
       return () => {

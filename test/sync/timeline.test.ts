@@ -142,6 +142,56 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a sign-out in one tab never ends another tab’s sign-in made in the same millisecond', async () => {
+    const b = browser({ channelLagMs: 30 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(ADA))
+    await settle(tabB.keeper.logout())
+    await settle(a.keeper.login(ADA)) // before either message reaches A
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
+  it('a tab that hears of a sign-out before the new sign-in reaches its storage keeps the new one in the slot', async () => {
+    const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    void tabB.keeper.logout() // the account switch in B: its end message and its new session
+    await settle(tabB.keeper.login(GRACE))
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
+    expect(userOf(open(b).keeper)).toBe('grace')
+  })
+
+  it.each([false, true])(
+    'a sign-out in a tab that has not seen a newer sign-in yet leaves no tab disagreeing (BroadcastChannel: %s)',
+    async (broadcastChannel) => {
+      const b = browser({ webLocks: false, broadcastChannel, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(3000)
+      await settle(a.keeper.login(ADA)) // a new sign-in…
+      await settle(tabB.keeper.logout()) // …and, before B sees it, a sign-out of the old one
+      await pass(2000)
+      const users = [userOf(a.keeper), userOf(tabB.keeper), userOf(open(b).keeper)]
+      expect(new Set(users).size).toBe(1)
+    },
+  )
+
+  it('a sign-in right after tampering was found survives the late tamper message', async () => {
+    const b = browser({ channelLagMs: 30 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    const raw = b.storage.backing.getItem('session-keeper')!
+    b.storage.backing.setItem('session-keeper', raw.slice(0, -4) + 'AAAA')
+    await settle(a.keeper.login(ADA)) // finds the slot tampered with, ends, signs in afresh
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
   it('a user update written by a freshly reloaded tab does not outlive a sign-out in another', async () => {
     const b = browser({ broadcastChannel: false, storageLagMs: 40 })
     const a = open(b)
@@ -162,6 +212,31 @@ describe('an end ends the sign-in, whatever revisions it has had', () => {
 })
 
 describe('revisions order writes across tabs', () => {
+  it('a sign-in made without seeing another tab’s sign-in and sign-out burst is followed by it', async () => {
+    const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(ADA))
+    await settle(tabB.keeper.login(ADA))
+    void tabB.keeper.logout()
+    await settle(a.keeper.login(ADA)) // A sees none of it yet
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+  })
+
+  it('two tabs signing in within one millisecond end on one sign-in, tokens included', async () => {
+    const b = browser({ storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await Promise.all([settle(a.keeper.login(ADA)), settle(tabB.keeper.login(ADA))])
+    await pass(2000)
+    const bearers = await Promise.all(
+      [a, tabB].map(async (t) => {
+        const r = await settle(t.keeper.http.get('/api/data'))
+        return String(r.config.headers.Authorization)
+      }),
+    )
+    expect(bearers[0]).toBe(bearers[1])
+  })
+
   it('a refresh of an older sign-in, written late, never outranks a newer sign-in', async () => {
     const b = browser({ broadcastChannel: false, storageLagMs: 40 })
     const [a, tabB] = [open(b), open(b)]
