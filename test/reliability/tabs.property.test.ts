@@ -615,6 +615,34 @@ const examples: Array<[World, Command[]]> = [
       { c: 'switch', tab: 0, user: 0 },
     ],
   ] as [World, Command[]],
+  // a keeper destroyed by a reload still read the slot afterwards (something survives destroy()):
+  // it found the corruption, cleared the slot and told no one (its channel was closed), so the
+  // live tabs stayed signed in over an empty slot and the next page started signed out
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: true, storageLagMs: 0, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'wait', ms: 1 },
+      { c: 'activityAfterCommit', tab: 1, other: 0, by: 'switch', user: 0, via: 'touch', delay: 0 },
+      { c: 'wait', ms: 1 },
+      { c: 'reload', tab: 1 },
+      { c: 'wait', ms: 1 },
+      { c: 'corrupt', at: 0 },
+      { c: 'wait', ms: 1 },
+    ],
+  ] as [World, Command[]],
+  // tab B signed in 1 ms after tab A (before A's write showed) and signed out: A kept its older,
+  // replaced sign-in while the slot was empty and the next page signed out
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'wait', ms: 1 },
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'wait', ms: 1 },
+      { c: 'signOut', tab: 1 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
