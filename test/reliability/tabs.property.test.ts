@@ -652,6 +652,8 @@ const replay = process.env.TABS_REPLAY
 
 it('tabs hold one session timeline under any interleaving (fast-check)', async () => {
   if (replay) return run(...replay)
+  // TABS_EXAMPLE=i runs example i alone
+  if (process.env.TABS_EXAMPLE) return run(...examples[Number(process.env.TABS_EXAMPLE)]!)
   await fc.assert(
     fc.asyncProperty(world, fc.array(command, { minLength: 1, maxLength: 20 }), run),
     {
