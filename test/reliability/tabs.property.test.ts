@@ -16,8 +16,14 @@ import { refusal, serverState, sidOf, tokenText, watchTokens } from './observe.j
 //   - the tabs agree 2 s (fake time) after the commands stop, and on the last user signed in;
 //   - the next page (a fresh keeper on the same storage) agrees with them;
 //   - no sign-out without a cause the test issued;
-//   - no refresh token sent after the server rotated it (the mock server revokes the session then);
+//   - no refresh token sent after the server rotated it (the mock server revokes the session then),
+//     and the slot holds the refresh token the server takes now; signed-in tabs send tokens of
+//     one server session;
 //   - no token text in storage or cross-tab messages.
+// Replay and triage (environment): TABS_SEED / TABS_PATH (a failure's seed and path),
+// TABS_EXAMPLE=i, TABS_REPLAY='[world, commands]', TABS_TRACE=1 (events, refreshes, storage),
+// TABS_RUNS, TABS_SURVEY=1 (every run's violations, no stop), TABS_NO_EXAMPLES=1, TABS_TICK=1
+// (1 ms after each command), TABS_LAG=none|channel|storage, TABS_WITHOUT=corrupt,jump,...
 
 const MIN = 60_000
 const HOUR = 60 * MIN
