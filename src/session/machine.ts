@@ -167,8 +167,14 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     const event = eventOf(action, prev)
     if (event) emitter.emit(event)
     // Cookie-mode pages ask the server themselves: their start-up check is not news to others.
-    if (action.type === 'committed' && !action.cause.startsWith('boot'))
-      post({ kind: 'session', rev: action.session.rev })
+    if (action.type === 'committed' && !action.cause.startsWith('boot')) {
+      const replaced = prev.session && sidOf(prev.session) !== sidOf(action.session)
+      post({
+        kind: 'session',
+        rev: action.session.rev,
+        ...(replaced ? { replaced: sidOf(prev.session!) } : {}),
+      })
+    }
     for (const fn of changed) fn(prev, action)
   }
 
@@ -198,7 +204,11 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
         ended.add(sid)
       }
     },
-    /** Whether sign-in `sid` has ended (here, or in a tab that said so). */
+    /** Another tab replaced sign-in `sid` with a new one: it is over, though not ended yet here. */
+    noteReplaced(sid: number) {
+      ended.add(sid)
+    },
+    /** Whether sign-in `sid` has ended or been replaced (here, or in a tab that said so). */
     hasEnded: (sid: number) => ended.has(sid),
     /** Calls `fn` after each change; returns the unsubscribe. */
     onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {
