@@ -103,12 +103,14 @@ export function createTabs<User>(
   }
 
   /**
-   * Writes this tab's session back if the slot lost it to an older sign-in's end; never while
-   * this tab knows of a newer revision it has not seen (its copy may hold a spent refresh token).
+   * Writes this tab's session back if the slot lost it to another sign-in's end; never while this
+   * tab knows of a newer revision it has neither seen nor seen end (its copy may hold a spent
+   * refresh token).
    */
   function keepOurs(): void {
     const s = m.session
-    const stored = s && !cookieMode && wantedRev <= s.rev ? m.readSlot() : undefined
+    const behind = s !== null && (wantedRev > Math.max(s.rev, m.knownRev) || m.hasEnded(sidOf(s)))
+    const stored = s && !cookieMode && !behind ? m.readSlot() : undefined
     if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
@@ -116,18 +118,25 @@ export function createTabs<User>(
   function receive(message: TabMessage): void {
     switch (message.kind) {
       case 'session':
+        if (message.replaced !== undefined) m.noteReplaced(message.replaced)
         if (!cookieMode) sync(message.rev)
         else if ((m.session?.rev ?? m.knownRev) < message.rev) deps.askServer()
         break
       case 'end': {
         m.noteEnded(message.rev, message.sid)
-        // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news.
-        // (A tamper end, sid 0, ends every sign-in written until it was found.)
+        // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news,
+        // unless ours was replaced by another tab's (then the browser is signed out). A tamper
+        // end (sid 0) ends every sign-in written until it was found.
         const s = m.session
-        if (s && (sidOf(s) === message.sid || (message.sid === 0 && s.rev <= message.rev)))
+        if (
+          s &&
+          (sidOf(s) === message.sid ||
+            m.hasEnded(sidOf(s)) ||
+            (message.sid === 0 && s.rev <= message.rev))
+        )
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
-          // The tab that ended the older sign-in may have cleared the slot on a view that did not
+          // The tab that ended the other sign-in may have cleared the slot on a view that did not
           // show ours yet: look now, and once its clear has surely arrived.
           keepOurs()
           o.clock.schedule(keepOurs, 250)

@@ -6,7 +6,12 @@ import type { ChannelLike } from '../core/options.js'
  * encrypted store.
  */
 export type TabMessage =
-  | { kind: 'session'; rev: number }
+  | {
+      kind: 'session'
+      rev: number
+      /** The sign-in this one replaced in the writing tab (an account switch): it is over. */
+      replaced?: number
+    }
   | { kind: 'end'; reason: EndReason; rev: number; sid: number }
   | { kind: 'activity'; at: number }
   | { kind: 'health'; at: number; health: TokenHealth }
@@ -43,6 +48,7 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
     field !== undefined &&
     Number.isFinite(m[field]) &&
     (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && Number.isFinite(m.sid))) &&
+    (m.replaced === undefined || Number.isFinite(m.replaced)) &&
     (m.kind !== 'health' ||
       (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null

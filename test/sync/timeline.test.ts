@@ -142,6 +142,19 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a sign-in replaced in one tab and then signed out leaves every tab signed out', async () => {
+    const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(3000)
+    await settle(a.keeper.login(ADA)) // replaces the sign-in B holds…
+    await settle(a.keeper.logout()) // …and ends the new one before B's storage shows it
+    await pass(2000)
+    expect(a.keeper.getSnapshot().status).toBe('unauthenticated')
+    expect(tabB.keeper.getSnapshot().status).toBe('unauthenticated')
+    expect(open(b).keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+
   it('a sign-out in one tab never ends another tab’s sign-in made in the same millisecond', async () => {
     const b = browser({ channelLagMs: 30 })
     const [a, tabB] = [open(b), open(b)]
