@@ -119,6 +119,8 @@ const world = fc.record({
 type World = typeof world extends fc.Arbitrary<infer W> ? W : never
 
 interface Tab {
+  /** The keeper's number, as violations name it (#n). */
+  n: number
   keeper: SessionKeeper<User>
   window: EventTarget
   document: EventTarget & { visibilityState: string }
@@ -148,7 +150,8 @@ async function run(w: World, commands: Command[]): Promise<void> {
   let jumped = 0
   const mono = () => Date.now() - jumped
   /** What the test did, in order: the logins that resolved, and the causes of a sign-out. */
-  const logins: Array<{ user: string; at: number; mono: number; seq: number; by: unknown }> = []
+  /** (`by`: the keeper's number) */
+  const logins: Array<{ user: string; at: number; mono: number; seq: number; by: number }> = []
   const causes: Array<{
     kind: 'logout' | 'revoke' | 'corrupt' | 'jump'
     at: number
@@ -237,7 +240,7 @@ async function run(w: World, commands: Command[]): Promise<void> {
       if (!justified(reason)) violations.push(`${at()}: keeper #${n} signed out for ${reason}`)
     })
     keeper.start()
-    return { keeper, window: t.window, document: t.document, busy: [] }
+    return { n, keeper, window: t.window, document: t.document, busy: [] }
   }
   const tabs = Array.from({ length: w.tabs }, open)
   const pick = (i: number) => tabs[i % tabs.length]!
@@ -250,7 +253,7 @@ async function run(w: World, commands: Command[]): Promise<void> {
     track(
       t,
       t.keeper.login(USERS[u]!).then(() => {
-        logins.push({ user: USERS[u]!.username, at: Date.now(), mono: mono(), seq: ++seq, by: t })
+        logins.push({ user: USERS[u]!.username, at: Date.now(), mono: mono(), seq: ++seq, by: t.n })
         lastActivity = Date.now()
       }),
     )
@@ -647,6 +650,40 @@ const examples: Array<[World, Command[]]> = [
       { c: 'signIn', tab: 1, user: 0 },
       { c: 'wait', ms: 1 },
       { c: 'signOut', tab: 1 },
+    ],
+  ] as [World, Command[]],
+  // tampering found by one tab ended every tab, but another tab's write-back put a valid session
+  // into the cleared slot first: the reloaded tab restored it and stayed signed in alone
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: true, storageLagMs: 0, channelLagMs: 30 },
+    [
+      { c: 'signIn', tab: 0, user: 1 },
+      { c: 'signIn', tab: 1, user: 1 },
+      { c: 'switch', tab: 2, user: 1 },
+      { c: 'corrupt', at: 646149127 },
+      { c: 'reload', tab: 1 },
+      { c: 'signOut', tab: 2 },
+    ],
+  ] as [World, Command[]],
+  // three tabs: tab A signs in as grace then as ada and signs out, while tab B's sign-in as grace
+  // (replaced by A's) is still travelling: every tab ends on B's replaced sign-in
+  [
+    { tabs: 3, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'wait', ms: 42 },
+      { c: 'switch', tab: 2, user: 1 },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 1,
+        by: 'signIn',
+        user: 1,
+        via: 'focus',
+        delay: 20,
+      },
+      { c: 'signIn', tab: 0, user: 1 },
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'signOut', tab: 0 },
     ],
   ] as [World, Command[]],
 ]
