@@ -4,10 +4,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { buildDemo, findChromium, openBrowser, serveDemo, serveDemoDev } from './browser.mjs'
+import { crossTabScenarios } from './cross-tab.mjs'
 import { demoScenarios } from './demo.mjs'
 import { scenarios as demoFlows } from './scenarios.mjs'
 
-const scenarios = { ...demoFlows, ...demoScenarios }
+const scenarios = { ...demoFlows, ...demoScenarios, ...crossTabScenarios }
 
 const root = resolve(import.meta.dirname, '../..')
 const shots = resolve(root, '.artifacts/screenshots')
