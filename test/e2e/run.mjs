@@ -6,9 +6,10 @@ import { resolve } from 'node:path'
 import { buildDemo, findChromium, openBrowser, serveDemo, serveDemoDev } from './browser.mjs'
 import { crossTabScenarios } from './cross-tab.mjs'
 import { demoScenarios } from './demo.mjs'
+import { kitScenarios } from './kit.mjs'
 import { scenarios as demoFlows } from './scenarios.mjs'
 
-const scenarios = { ...demoFlows, ...demoScenarios, ...crossTabScenarios }
+const scenarios = { ...demoFlows, ...demoScenarios, ...kitScenarios, ...crossTabScenarios }
 
 const root = resolve(import.meta.dirname, '../..')
 const shots = resolve(root, '.artifacts/screenshots')
