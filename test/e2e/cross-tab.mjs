@@ -34,10 +34,14 @@ export const crossTabScenarios = {
     for (let round = 1; round <= 20; round++) {
       const user = round % 2 ? 'grace' : 'ada' // alternate, so "the same user" means something
       const ms = Math.round(gap() * 700)
+      // The user signs out in B, switches to A (B goes to the background), and signs in there.
+      await b.bringToFront()
       await b.getByTestId('sign-out').click()
+      const out = Date.now()
+      await a.bringToFront()
       // The gap is the scenario's input, waited in real time (page.waitForTimeout): the bug lives
       // in how Chromium delivers storage writes between renderers, which a fake clock cannot move.
-      await a.waitForTimeout(ms)
+      await a.waitForTimeout(Math.max(0, ms - (Date.now() - out)))
       await signIn(a, user) // the click waits for A's form: A follows B's sign-out first
       try {
         await follows(b, NAMES[user], `B to follow A's sign-in (round ${round})`)
@@ -81,6 +85,7 @@ export const crossTabScenarios = {
         const end = performance.now() + ms
         while (performance.now() < end);
       }, busyMs)
+      await a.bringToFront() // a background tab's frames are throttled: Playwright's clicks wait
       await a.getByTestId('switch').click() // sign out, then at once sign in as the other user
       await expectText(a, 'user', NAMES[to])
       await busy
