@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs'
 const reports = [
   ['unit', '.artifacts/vitest.json'],
   ['browser', '.artifacts/e2e.json'],
+  ['browser against a real server', '.artifacts/browser-real.json'],
 ]
 let passed = 0
 let failed = 0

@@ -6,6 +6,8 @@ import { recordMessage } from './leaks.js'
 
 /** BroadcastChannel semantics: async delivery to every other member of the same name. */
 export class ChannelHub {
+  /** @param lagMs how late messages arrive (a busy tab handles them late); 0: the next microtask */
+  constructor(private readonly lagMs = 0) {}
   private members = new Map<string, Set<FakeChannel>>()
   /** Tabs whose incoming messages are held back (a partition), by channel. */
   readonly deaf = new Set<ChannelLike>()
@@ -19,8 +21,10 @@ export class ChannelHub {
   deliver(from: FakeChannel, data: unknown) {
     this.sent.push(structuredClone(data))
     recordMessage(data)
+    const later = (fn: () => void) =>
+      this.lagMs > 0 ? setTimeout(fn, this.lagMs) : queueMicrotask(fn)
     for (const m of this.members.get(from.name) ?? [])
-      if (m !== from && !this.deaf.has(m)) queueMicrotask(() => m.receive(structuredClone(data)))
+      if (m !== from && !this.deaf.has(m)) later(() => m.receive(structuredClone(data)))
   }
   /** Post a raw message, as a foreign script or another app on the origin might. */
   inject(name: string, data: unknown) {
@@ -144,11 +148,18 @@ export class SharedStorage {
     const write = (key: string, value: string | null) => {
       const before = this.backing.getItem(key)
       pending.delete(key) // a tab sees its own write at once
+      // The others see this write lagMs from now: until then, what they saw before it.
       if (this.lagMs > 0)
         for (const [w, p] of views) {
-          if (w === own || p.has(key)) continue
-          p.set(key, before)
-          setTimeout(() => p.delete(key), this.lagMs)
+          if (w === own) continue
+          if (!p.has(key)) p.set(key, before)
+          const timers = this.timers.get(p) ?? new Map<string, ReturnType<typeof setTimeout>>()
+          this.timers.set(p, timers)
+          clearTimeout(timers.get(key))
+          timers.set(
+            key,
+            setTimeout(() => p.delete(key), this.lagMs),
+          )
         }
       if (value === null) this.backing.removeItem(key)
       else this.backing.setItem(key, value)
@@ -162,6 +173,8 @@ export class SharedStorage {
     }
   }
   private views: Map<EventTarget, Map<string, string | null>> | undefined
+  /** Per view, per key: when the latest write becomes visible there. */
+  private timers = new WeakMap<object, Map<string, ReturnType<typeof setTimeout>>>()
 }
 
 export interface BrowserOptions {
@@ -171,6 +184,8 @@ export interface BrowserOptions {
   broadcastChannel?: boolean
   /** How late other tabs see a storage write. @default 0 */
   storageLagMs?: number
+  /** How late other tabs get a channel message. @default 0 (the next microtask) */
+  channelLagMs?: number
 }
 
 /** An EventTarget that counts its listeners, to prove none is left behind. */
@@ -191,8 +206,9 @@ export function browser({
   webLocks = true,
   broadcastChannel = true,
   storageLagMs = 0,
+  channelLagMs = 0,
 }: BrowserOptions = {}) {
-  const hub = new ChannelHub()
+  const hub = new ChannelHub(channelLagMs)
   const locks = new FakeLocks()
   const storage = new SharedStorage(storageLagMs)
   return {

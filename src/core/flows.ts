@@ -1,8 +1,9 @@
 import { authCall } from '../http/scope.js'
+import { pastDeadline } from './gate.js'
 import type { Core } from './context.js'
 import { backoffDelay } from '../refresh/backoff.js'
 import { SessionError, callFailed, refused, statusOf } from './errors.js'
-import { expiryOf, nextRev, nonEmptyString, type Session } from './tokens.js'
+import { decodeJwt, expiryOf, nextRev, nonEmptyString, skewOf, type Session } from './tokens.js'
 import type { AuthResult } from './types.js'
 
 /** A restore-time verify claimed by one tab this recently is not repeated by the others. */
@@ -55,23 +56,32 @@ export function createFlows<User>(
       throw new SessionError('unavailable', 'The sign-in response held no access token.')
     }
     if (cookieMode) state.logoutPending(false) // the new cookie replaced the unheard one
-    return begin(result, user)
+    return begin(result, user, true)
   }
 
-  /** Starts a new session with `result`'s tokens (none in cookie mode): stored, shared, announced. */
-  function begin(result: AuthResult<User> | null, user: User | null): User | null {
+  /**
+   * Starts a new session with `result`'s tokens (none in cookie mode): stored, shared, announced.
+   * Tokens the server issued just now (`fresh`) are timed from receipt and give the clock skew;
+   * tokens the app held for a while are judged by their own `exp`, and refreshed before the first
+   * request when that has passed.
+   */
+  function begin(result: AuthResult<User> | null, user: User | null, fresh: boolean): User | null {
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
+    const iat = accessToken ? decodeJwt(accessToken)?.iat : undefined
+    // Held tokens tell nothing of the server's clock: their refreshed successors are timed as usual.
+    const skew = fresh ? skewOf(accessToken, now) : undefined
     restartHealth() // the first poll is one interval after sign-in, not at once
     state.commit({
       accessToken,
       refreshToken: result?.refreshToken ?? null,
-      expiresAt: expiryOf(accessToken, result?.expiresIn, now),
-      issuedAt: now,
+      expiresAt: expiryOf(accessToken, result?.expiresIn, now, fresh ? undefined : 0),
+      issuedAt: !fresh && typeof iat === 'number' && iat * 1000 <= now ? iat * 1000 : now,
       user,
       startedAt: now,
       lastActivity: now,
       rev: nextRev(state.session, now),
+      ...(skew === undefined ? {} : { skew }),
     })
     state.emitter.emit({ type: 'loggedIn', user })
     return user
@@ -87,7 +97,7 @@ export function createFlows<User>(
     const { accessToken, refreshToken } = tokens ?? {}
     if (!nonEmptyString(accessToken) || !(refreshToken == null || nonEmptyString(refreshToken)))
       throw new SessionError('invalid_credentials', 'setSession: tokens must be non-empty strings.')
-    begin(tokens, tokens.user ?? null)
+    begin(tokens, tokens.user ?? null, false)
     if (tokens.user === undefined) void verifyRestored()
   }
 
@@ -113,11 +123,11 @@ export function createFlows<User>(
   }
 
   /** Cookie mode: nothing is stored, so ask the server whether its cookie is a session. */
-  function bootCookieSession(): Promise<void> {
+  function bootCookieSession(from: 'storage' | 'other-tab' = 'storage'): Promise<void> {
     cancelRetry?.()
     cancelRetry = null
     paused = false
-    booting ??= askServerForSession().finally(() => {
+    booting ??= askServerForSession(from).finally(() => {
       booting = null
     })
     return booting
@@ -136,11 +146,21 @@ export function createFlows<User>(
     cancelRetry = null
   }
 
-  async function askServerForSession(): Promise<void> {
+  async function askServerForSession(from: 'storage' | 'other-tab'): Promise<void> {
     type Verified = { valid?: unknown; user?: User } | null
     const verify = async (token: string | null) =>
       (await http.get(url(ep.verify), authCall(o.refreshTimeout, token))).data as Verified
     const now = clock.now()
+    // A page opened after the session's idle or absolute deadline starts signed out with that
+    // reason, and tells the server, as the timeout would have.
+    const t = state.stored()
+    const late = t && pastDeadline(t, o, now, true)
+    if (late) {
+      state.clearStored()
+      state.settle(late)
+      state.emitter.emit({ type: 'loggedOut', reason: late })
+      return signOut(null)
+    }
     try {
       // A sign-out the server never heard: say it again before trusting its cookie.
       if (state.logoutPending()) {
@@ -165,8 +185,10 @@ export function createFlows<User>(
         data = await verify(token)
       }
       bootFailures = 0
-      if (state.session || data?.valid === false) return noSession()
+      if (state.session || data?.valid === false) return noSession(true)
       restartHealth()
+      // The session's timeline (since when, last active when) lives on in storage across reloads.
+      const t = state.stored()
       state.commit(
         {
           accessToken: token,
@@ -174,13 +196,14 @@ export function createFlows<User>(
           expiresAt: expiryOf(token, expiresIn, now),
           issuedAt: now,
           user: data?.user ?? null,
-          startedAt: now,
-          lastActivity: now,
-          rev: now,
+          startedAt: t?.startedAt ?? now,
+          lastActivity: t?.lastActivity ?? now,
+          rev: t?.rev ?? now,
         },
         false,
+        !t,
       )
-      state.emitter.emit({ type: 'synced', from: 'storage' })
+      state.emitter.emit({ type: 'synced', from })
     } catch (error) {
       noSession()
       // The server could not answer (a deploy, a restart, the network): its cookie may well hold a
@@ -193,8 +216,9 @@ export function createFlows<User>(
     }
   }
 
-  /** Leaves `loading` with no session, unless one arrived meanwhile. */
-  function noSession(): void {
+  /** Leaves `loading` with no session, unless one arrived meanwhile; `refused`: forget the timeline. */
+  function noSession(refused = false): void {
+    if (refused && !state.session) state.clearStored()
     if (!state.session && state.status === 'loading') state.settle(null)
   }
 

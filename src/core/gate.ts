@@ -5,6 +5,37 @@ import type { Core } from './context.js'
 import { SessionError, isSessionError } from './errors.js'
 import type { SessionDeadlines } from './instance.js'
 import type { Session } from './tokens.js'
+import type { EndReason } from './types.js'
+
+/** The hard deadlines of a session: absolute and idle logout (`null` where off). */
+export function hardDeadlines(
+  s: Session<unknown>,
+  o: { idleTimeout: number | false; absoluteTimeout: number | false },
+) {
+  return {
+    idleLogoutAt: o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null,
+    absoluteLogoutAt: o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
+  }
+}
+
+/** Which hard deadline `s` has passed at `now`, if any. */
+export function pastDeadline(
+  s: Session<unknown>,
+  o: { idleTimeout: number | false; absoluteTimeout: number | false },
+  now: number,
+  cookieMode: boolean,
+): EndReason | null {
+  const d = hardDeadlines(s, o)
+  const past = (at: number | null) => at !== null && now >= at
+  return past(d.absoluteLogoutAt)
+    ? 'absolute-timeout'
+    : past(d.idleLogoutAt)
+      ? 'idle'
+      : // nothing left to refresh with: the session cannot outlive its access token
+        !cookieMode && !s.refreshToken && past(s.expiresAt)
+        ? 'expired'
+        : null
+}
 
 /**
  * When the session may be used: its hard deadlines (absolute, idle, and an access token with
@@ -20,12 +51,12 @@ export function createGate<User>(
   /** The session's upcoming deadlines (all `null` without a session). */
   function deadlines(): SessionDeadlines {
     const s = state.session
-    const idleLogoutAt = s && o.idleTimeout !== false ? s.lastActivity + o.idleTimeout : null
+    const { idleLogoutAt = null, absoluteLogoutAt = null } = s ? hardDeadlines(s, o) : {}
     return {
       refreshAt: s && refresher.dueAt(s),
       idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - o.idleWarning,
       idleLogoutAt,
-      absoluteLogoutAt: s && o.absoluteTimeout !== false ? s.startedAt + o.absoluteTimeout : null,
+      absoluteLogoutAt,
     }
   }
 
@@ -33,16 +64,7 @@ export function createGate<User>(
   function checkDeadlines(now: number): boolean {
     const s = state.session
     if (!s) return false
-    const d = deadlines()
-    const past = (at: number | null) => at !== null && now >= at
-    const reason = past(d.absoluteLogoutAt)
-      ? 'absolute-timeout'
-      : past(d.idleLogoutAt)
-        ? 'idle'
-        : // nothing left to refresh with: the session cannot outlive its access token
-          !cookieMode && !s.refreshToken && past(s.expiresAt)
-          ? 'expired'
-          : null
+    const reason = pastDeadline(s, o, now, cookieMode)
     if (reason) {
       state.end(reason)
       // A timeout ends the session on the server too: in cookie mode its refresh cookie would

@@ -50,7 +50,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     onAdopt: () => health.restart(),
     onHealth: (at, h) => health.adopt(at, h),
     onForeignSession: () => {
-      if (mounted) void flows.bootCookieSession()
+      if (mounted) void flows.bootCookieSession('other-tab')
     },
     onBackoff: (until) => {
       refresher.deferUntil(until)

@@ -47,6 +47,12 @@ export function createSessionState<User>(
   let writeFailure: StorageErrorReason | null = null
   let lastShared = -Infinity
   let lastPersisted = -Infinity
+  /** The newest revision this tab has held or seen end: nothing at or below it is adopted again. */
+  let knownRev = 0
+  /** A revision another tab said it wrote that this tab's storage does not show yet. */
+  let wantedRev = 0
+  let cancelRetry: (() => void) | null = null
+  let retryDelay = 0
 
   function publish(): void {
     snapshot.set(
@@ -63,12 +69,30 @@ export function createSessionState<User>(
     )
   }
 
-  /** Writes the session; a failing storage is reported once per streak and the memory copy kept. */
-  function persist(s: Session<User>): void {
-    if (cookieMode) return
-    const failure = store().write(s)
+  /** What the slot holds now: a session, `null` for nothing, `undefined` when it cannot be read. */
+  function readSlot(): Session<User> | null | undefined {
+    const read = store().read()
+    return read.ok ? read.session : undefined
+  }
+
+  /**
+   * Writes the session if the slot still holds what it was based on: a new session (`replace`)
+   * gets a revision above whatever the slot holds, so revisions order writes across tabs; an update
+   * of the same session (activity, a verify claim) is written only over that same session, never
+   * over a newer one or into a slot another tab cleared. Returns whether it was written. In cookie
+   * mode only the timeline is written (no token, no user).
+   */
+  function persist(s: Session<User>, replace: boolean): boolean {
+    const stored = readSlot()
+    if (replace) s.rev = Math.max(s.rev, (stored?.rev ?? 0) + 1)
+    else if (stored !== undefined && stored?.rev !== s.rev) return false
+    knownRev = Math.max(knownRev, s.rev)
+    const failure = store().write(
+      cookieMode ? { ...s, accessToken: null, refreshToken: null, user: null, expiresAt: null } : s,
+    )
     if (failure && failure !== writeFailure) emitter.emit({ type: 'storageError', reason: failure })
     writeFailure = failure
+    return !failure
   }
 
   function reject(why: StorageErrorReason): void {
@@ -83,46 +107,68 @@ export function createSessionState<User>(
     publish()
   }
 
-  /** Ends the session once: memory and slot cleared, `loggedOut` emitted, other tabs told. */
-  function end(why: EndReason, broadcast = true): void {
+  /**
+   * Ends the session once: memory cleared, `loggedOut` emitted. The tab that ends it (`broadcast`)
+   * clears the slot, unless it already holds a newer session, and tells the other tabs which
+   * revision ended; a tab following another tab's end never touches the slot.
+   */
+  function end(why: EndReason, broadcast = true, rev = session?.rev ?? 0): void {
     if (status === 'unauthenticated') return
+    knownRev = Math.max(knownRev, rev)
     status = 'unauthenticated'
     session = null
     warningAt = null
     hooks.onReset()
-    if (!cookieMode) store().clear()
+    if (broadcast) {
+      const stored = readSlot()
+      if (stored !== undefined && (stored?.rev ?? 0) <= rev) store().clear()
+    }
     settle(why)
     emitter.emit({ type: 'loggedOut', reason: why })
-    if (broadcast) post({ kind: 'end', reason: why })
+    if (broadcast) post({ kind: 'end', reason: why, rev })
     hooks.onChange()
+  }
+
+  /** The slot failed its check: cleared, reported, and the session ended in every tab. */
+  function tampered(why: StorageErrorReason): void {
+    reject(why)
+    knownRev = Number.MAX_SAFE_INTEGER - 1
+    if (session) end('tampered', true, Number.MAX_SAFE_INTEGER)
+    else post({ kind: 'end', reason: 'tampered', rev: Number.MAX_SAFE_INTEGER })
   }
 
   /**
    * Re-reads the slot and adopts a newer session written by another tab (decrypting only here,
    * never per request). Returns the adopted session, or `null` when there was nothing newer.
    */
-  function syncFromStore(): Session<User> | null {
+  function syncFromStore(wanted = 0): Session<User> | null {
     if (cookieMode) return null
+    wantedRev = Math.max(wantedRev, wanted)
     const read = store().read()
     if (!read.ok) {
-      if (read.reason === 'unavailable') return null
-      reject(read.reason)
-      if (session) end('tampered')
+      if (read.reason !== 'unavailable') tampered(read.reason)
       return null
     }
     const stored = read.session
     const current = session
-    if (!stored) return null
-    // Same revision with other tokens: two tabs refreshed at once (a reuse grace window let both
-    // through). The slot holds the last write, the server's latest rotation: follow it.
-    if (
-      current &&
-      (stored.rev < current.rev ||
-        (stored.rev === current.rev && !otherCredentials(stored, current)))
-    ) {
-      current.lastActivity = Math.max(current.lastActivity, stored.lastActivity)
+    const floor = current?.rev ?? knownRev
+    // A newer revision, or (told by its writer) the very revision another tab wrote last. The same
+    // revision with other tokens means two tabs wrote at once (storage lag): the slot holds the last
+    // write, so follow it. Anything else is older than what this tab knows.
+    const adopt =
+      stored &&
+      (stored.rev > floor ||
+        (current !== null &&
+          otherCredentials(stored, current) &&
+          (stored.rev === current.rev || stored.rev === wantedRev)))
+    if (!adopt) {
+      if (stored && current && stored.rev === current.rev)
+        current.lastActivity = Math.max(current.lastActivity, stored.lastActivity)
+      awaitWanted()
       return null
     }
+    knownRev = Math.max(knownRev, stored.rev)
+    awaitWanted(stored.rev)
     session = stored
     status = 'authenticated'
     reason = null
@@ -133,6 +179,22 @@ export function createSessionState<User>(
     if (!current) hooks.onAdopt()
     hooks.onChange()
     return stored
+  }
+
+  /**
+   * Another tab said it wrote `wantedRev`, and this tab's storage does not show it yet (browsers
+   * propagate localStorage between tabs asynchronously): look again on the slot's `storage` event
+   * and on a short timer, until it shows.
+   */
+  function awaitWanted(have = session?.rev ?? knownRev): void {
+    cancelRetry?.()
+    cancelRetry = null
+    if (wantedRev <= have) {
+      wantedRev = retryDelay = 0
+      return
+    }
+    retryDelay = Math.min(1_000, retryDelay ? retryDelay * 2 : 25)
+    cancelRetry = o.clock.schedule(() => syncFromStore(), retryDelay)
   }
 
   /**
@@ -158,18 +220,21 @@ export function createSessionState<User>(
     }
     if (at - lastPersisted >= Math.min(60_000, idleTimeout === false ? 60_000 : idleTimeout / 10)) {
       lastPersisted = at
-      persist(s)
+      // Refused: the slot holds a newer session (another tab refreshed or signed in) or none.
+      if (!persist(s, false)) syncFromStore()
     }
   }
 
   function receive(message: TabMessage): void {
     switch (message.kind) {
       case 'session':
-        if (!cookieMode) syncFromStore()
-        else if (!session) hooks.onForeignSession()
+        if (!cookieMode) syncFromStore(message.rev)
+        else if (!session || session.rev < message.rev) hooks.onForeignSession()
         break
       case 'end':
-        if (status === 'authenticated') end(message.reason, false)
+        knownRev = Math.max(knownRev, message.rev)
+        // An end of an older session than this tab's (a sign-out followed by a new sign-in) is old news.
+        if (session && session.rev <= message.rev) end(message.reason, false, message.rev)
         break
       case 'activity':
         noteActivity(message.at, false)
@@ -195,19 +260,34 @@ export function createSessionState<User>(
       return shared.lock()
     },
 
-    /** Opens the tab channel (when `crossTab`); returns its teardown. */
-    open: () => shared.open(receive),
+    /**
+     * Opens the tab channel (when `crossTab`), and listens for the slot's `storage` event, which
+     * says another tab's write is now visible here; returns the teardown.
+     */
+    open(): () => void {
+      const close = shared.open(receive)
+      const w = o.crossTab ? env().window : null
+      const onStorage = (e: Event) => {
+        if ((e as StorageEvent).key === o.storageKey && wantedRev) syncFromStore()
+      }
+      w?.addEventListener('storage', onStorage)
+      return () => {
+        close()
+        w?.removeEventListener('storage', onStorage)
+        cancelRetry?.()
+      }
+    },
 
     post,
     logoutPending: shared.logoutPending,
 
     /** Makes `next` the session, persists it and (unless told not to) tells the other tabs. */
-    commit(next: Session<User>, broadcast = true): void {
+    commit(next: Session<User>, broadcast = true, replace = true): void {
       if (!session) warningAt = null
       session = next
       status = 'authenticated'
       reason = null
-      persist(next)
+      persist(next, replace)
       publish()
       if (broadcast) post({ kind: 'session', rev: next.rev })
       hooks.onChange()
@@ -220,7 +300,8 @@ export function createSessionState<User>(
     restore(): boolean {
       const read = store().read()
       if (!read.ok) {
-        reject(read.reason)
+        if (read.reason === 'unavailable') reject(read.reason)
+        else tampered(read.reason)
         settle(read.reason === 'tampered' || read.reason === 'corrupt' ? 'tampered' : null)
         return false
       }
@@ -229,6 +310,7 @@ export function createSessionState<User>(
         return false
       }
       session = read.session
+      knownRev = session.rev
       status = 'authenticated'
       publish()
       emitter.emit({ type: 'synced', from: 'storage' })
@@ -236,6 +318,12 @@ export function createSessionState<User>(
     },
 
     syncFromStore,
+
+    /** What the slot holds (in cookie mode: the timeline), if it can be read. */
+    stored: readSlot,
+
+    /** Forgets the stored session or timeline. */
+    clearStored: () => void store().clear(),
 
     /**
      * Claims the restore-time `verify` for this browser: false when another tab claimed it within
@@ -249,7 +337,7 @@ export function createSessionState<User>(
       const claimedAt = read?.ok ? read.session?.verifiedAt : undefined
       if (claimedAt !== undefined && now - claimedAt < freshMs) return false
       s.verifiedAt = now
-      persist(s)
+      persist(s, false)
       return true
     },
 
@@ -264,6 +352,7 @@ export function createSessionState<User>(
     noteActivity,
 
     dispose(): void {
+      cancelRetry?.()
       shared.close()
       emitter.clear()
       snapshot.clear()

@@ -21,6 +21,12 @@ export interface Session<User = unknown> {
   rev: number
   /** When a tab last claimed the restore-time `verify` call (one per browser). */
   verifiedAt?: number
+  /**
+   * Our clock minus the server's, measured from the fresh token of the sign-in. Refreshed JWTs
+   * without `expires_in` are timed by `exp` plus this: some servers (SimpleJWT 5.2) put an old
+   * `iat` into refreshed tokens, so their `exp - iat` overstates the lifetime.
+   */
+  skew?: number
 }
 
 /**
@@ -86,20 +92,33 @@ export function defaultMapAuthResponse<User = unknown>(body: unknown): AuthResul
 }
 
 /**
+ * Our clock minus the server's, from a token the server issued just now (its `iat`), or
+ * `undefined` when the token tells nothing.
+ */
+export function skewOf(accessToken: string | null, receivedAt: number): number | undefined {
+  const iat = accessToken ? decodeJwt(accessToken)?.iat : undefined
+  return finite(iat) ? receivedAt - iat * 1000 : undefined
+}
+
+/**
  * When the token expires on the client clock. `expires_in` counts from receipt, so a client
- * clock that is hours off changes nothing. A JWT's `exp - iat` is used the same way; a bare `exp`
- * is trusted only when it lies in the future (otherwise a fast client clock would refresh in a loop).
+ * clock that is hours off changes nothing. Otherwise a JWT's `exp` is moved to our clock by `skew`
+ * when it is known (a token the app held for a while is judged with a skew of 0: by its own `exp`,
+ * even if that has passed). Without it, `exp - iat` counts from receipt; a bare `exp` is trusted
+ * only when it lies in the future (otherwise a fast client clock would refresh in a loop).
  */
 export function expiryOf(
   accessToken: string | null,
   expiresIn: number | null | undefined,
   receivedAt: number,
+  skew?: number,
 ): number | null {
   const lifetime = seconds(expiresIn)
-  if (lifetime !== null) return receivedAt + lifetime * 1000
   const claims = accessToken ? decodeJwt(accessToken) : null
   const exp = claims?.exp
+  if (lifetime !== null && !(skew === 0 && finite(exp))) return receivedAt + lifetime * 1000
   if (!finite(exp)) return null
+  if (skew !== undefined) return exp * 1000 + skew
   const iat = claims?.iat
   if (finite(iat) && exp > iat) {
     const lifetime = seconds(exp - iat)
@@ -118,6 +137,7 @@ export function isSession(value: unknown, needsAccessToken: boolean): value is S
     tokenOrNull(s.refreshToken) &&
     (s.expiresAt === null || finite(s.expiresAt)) &&
     ['issuedAt', 'startedAt', 'lastActivity', 'rev'].every((k) => finite(s[k])) &&
+    (s.skew === undefined || finite(s.skew)) &&
     'user' in s
   )
 }

@@ -123,7 +123,7 @@ export function createRefresher<User>(
         ...latest,
         accessToken,
         refreshToken: result?.refreshToken ?? latest.refreshToken,
-        expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt),
+        expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
         issuedAt: receivedAt,
         user: result?.user ?? latest.user,
         rev: nextRev(latest, receivedAt),

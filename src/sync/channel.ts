@@ -7,7 +7,7 @@ import type { ChannelLike } from '../core/options.js'
  */
 export type TabMessage =
   | { kind: 'session'; rev: number }
-  | { kind: 'end'; reason: EndReason }
+  | { kind: 'end'; reason: EndReason; rev: number }
   | { kind: 'activity'; at: number }
   | { kind: 'health'; at: number; health: TokenHealth }
   | { kind: 'backoff'; until: number }
@@ -24,9 +24,10 @@ const END_REASONS = new Set<string>([
   'tampered',
 ])
 
-/** The finite number each kind of message carries (`end` carries a reason instead). */
+/** The finite number each kind of message carries (`end` carries a reason too). */
 const NUMBER_FIELD = new Map([
   ['session', 'rev'],
+  ['end', 'rev'],
   ['activity', 'at'],
   ['backoff', 'until'],
   ['health', 'at'],
@@ -39,12 +40,11 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
   const field = NUMBER_FIELD.get(m.kind as string)
   const h = m.health as Partial<TokenHealth> | null | undefined
   const ok =
-    m.kind === 'end'
-      ? END_REASONS.has(m.reason as string)
-      : field !== undefined &&
-        Number.isFinite(m[field]) &&
-        (m.kind !== 'health' ||
-          (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
+    field !== undefined &&
+    Number.isFinite(m[field]) &&
+    (m.kind !== 'end' || END_REASONS.has(m.reason as string)) &&
+    (m.kind !== 'health' ||
+      (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null
 }
 

@@ -1,7 +1,15 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
 import { SessionError } from '../../src/index.js'
-import { API, MemoryStorage, SECRET, handKeptTokens, recordEvents, useMockApi } from '../harness.js'
+import {
+  API,
+  MemoryStorage,
+  SECRET,
+  handKeptTokens,
+  recordEvents,
+  recordResponses,
+  useMockApi,
+} from '../harness.js'
 
 const { api, server, makeKeeper } = useMockApi()
 const ada = { username: 'ada', password: 'lovelace' }
@@ -253,16 +261,37 @@ describe('setSession: moving off tokens kept by hand', () => {
     })
   })
 
-  it('an access token that expired meanwhile is refreshed on its first 401, once', async () => {
+  it('held tokens past their exp are refreshed once before the first request: N requests, N+1 hits', async () => {
     const tokens = await handKept()
     vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(Date.now() + 900_000 + 1) // the mock's access tokens last 15 minutes
+    vi.setSystemTime(Date.now() + 900_000 + 60_000) // the mock's access tokens last 15 minutes
+    const keeper = makeKeeper()
+    keeper.start()
+    const responses = recordResponses(server)
+    keeper.setSession({ ...tokens, user: { username: 'ada' } })
+    // the snapshot claims no validity the token lacks
+    const snap = keeper.getSnapshot()
+    expect(snap.status === 'authenticated' && snap.expiresAt! <= Date.now()).toBe(true)
+    const results = await Promise.all(Array.from({ length: 5 }, () => keeper.http.get('/api/data')))
+    expect(results.map((r) => r.data.user)).toEqual(['ada', 'ada', 'ada', 'ada', 'ada'])
+    expect(api().counts).toMatchObject({ refresh: 1, data: 5, verify: 0 })
+    expect(responses.seen.filter((r) => r.status === 401)).toEqual([])
+    responses.stop()
+  })
+
+  it('held tokens still valid are used as they are, timed by their own exp', async () => {
+    const tokens = await handKept()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 600_000) // 10 of the token's 15 minutes have passed
     const keeper = makeKeeper()
     keeper.start()
     keeper.setSession({ ...tokens, user: { username: 'ada' } })
-    const { data } = await keeper.http.get('/api/data')
-    expect(data.user).toBe('ada')
-    expect(api().counts).toMatchObject({ refresh: 1, data: 2, verify: 0 })
+    const snap = keeper.getSnapshot()
+    expect(snap.status === 'authenticated' && snap.expiresAt! - Date.now()).toBeLessThanOrEqual(
+      300_000,
+    )
+    await keeper.http.get('/api/data')
+    expect(api().counts).toMatchObject({ refresh: 0, data: 1 })
   })
 
   it.each([

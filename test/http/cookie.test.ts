@@ -62,7 +62,10 @@ describe("credentials: 'cookie'", () => {
       status: 'authenticated',
       user: { username: 'ada' },
     })
-    expect(storage.getItem('session-keeper')).toBeNull()
+    // the timeline only (since when, last active when): no token, no user
+    const stored = JSON.parse(storage.getItem('session-keeper')!.replace(/^sk0\./, ''))
+    expect(stored).toMatchObject({ accessToken: null, refreshToken: null, user: null })
+    expect(stored.startedAt).toEqual(expect.any(Number))
     expect((await settle(keeper.http.get('/api/data'))).data.user).toBe('ada')
     vi.setSystemTime(Date.now() + TTL + 1)
     expect((await settle(keeper.http.get('/api/data'))).data.user).toBe('ada')
@@ -288,5 +291,65 @@ describe("credentials: 'cookie'", () => {
     await pass(1000)
     expect(again.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
     void API
+  })
+})
+
+describe('cookie mode: the timeline survives reloads and closed tabs', () => {
+  it('absoluteTimeout counts from sign-in, not from each page load', async () => {
+    const storage = new MemoryStorage()
+    const first = cookieKeeper(storage, { absoluteTimeout: 60_000, idleTimeout: false })
+    first.start()
+    await settle(first.login(ADA))
+    first.destroy()
+    vi.setSystemTime(Date.now() + 40_000)
+    const reloaded = cookieKeeper(storage, { absoluteTimeout: 60_000, idleTimeout: false })
+    reloaded.start()
+    await pass(1000)
+    expect(reloaded.getSnapshot()).toMatchObject({ status: 'authenticated' })
+    expect(reloaded.getDeadlines().absoluteLogoutAt).toBeLessThanOrEqual(Date.now() + 20_000)
+    await pass(20_000)
+    expect(reloaded.getSnapshot()).toEqual({
+      status: 'unauthenticated',
+      reason: 'absolute-timeout',
+    })
+  })
+
+  it('a page opened after the idle deadline, every tab closed, starts signed out as idle and tells the server', async () => {
+    const storage = new MemoryStorage()
+    const first = cookieKeeper(storage, { idleTimeout: 60_000 })
+    first.start()
+    await settle(first.login(ADA))
+    first.destroy() // every tab closed
+    vi.setSystemTime(Date.now() + 2 * 3_600_000)
+    api().resetCounts()
+    const later = cookieKeeper(storage, { idleTimeout: 60_000 })
+    const events = recordEvents(later)
+    later.start()
+    await pass(1000)
+    expect(later.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'idle' })
+    expect(events).toContainEqual({ type: 'loggedOut', reason: 'idle' })
+    expect(api().counts).toMatchObject({ logout: 1, verify: 0 })
+    // the server forgot the session: the next page does not sign back in
+    const next = cookieKeeper(storage, { idleTimeout: 60_000 })
+    next.start()
+    await pass(1000)
+    expect(next.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+  })
+
+  it('activity in the last open tab counts for the next page', async () => {
+    const storage = new MemoryStorage()
+    const first = cookieKeeper(storage, { idleTimeout: 60_000 })
+    first.start()
+    await settle(first.login(ADA))
+    for (let i = 0; i < 4; i++) {
+      await pass(20_000)
+      first.touch()
+    }
+    first.destroy()
+    vi.setSystemTime(Date.now() + 30_000) // 110 s since sign-in, 30 s since the last activity
+    const reloaded = cookieKeeper(storage, { idleTimeout: 60_000 })
+    reloaded.start()
+    await pass(1000)
+    expect(reloaded.getSnapshot()).toMatchObject({ status: 'authenticated' })
   })
 })

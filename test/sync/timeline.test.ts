@@ -1,0 +1,130 @@
+// Issue 17: the session's timeline is one truth across tabs. Each case here was a bug a real
+// browser showed: the tabs ended on different users, or every tab was signed out for nothing.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { ADA, MemoryStorage, pass, settle, useMockApi } from '../harness.js'
+import { browser } from '../tabs.js'
+
+const TTL = 120_000
+const GRACE = { username: 'grace', password: 'hopper' }
+// No rotation grace: a spent refresh token sent again is refused, as SimpleJWT does.
+const { api, makeKeeper } = useMockApi({ accessTtlMs: TTL, reuseGraceMs: 0 })
+beforeEach(() => void vi.useFakeTimers())
+
+type Browser = ReturnType<typeof browser>
+const open = (b: Browser, extra = {}) => {
+  const t = b.tab(extra)
+  const keeper = makeKeeper(t.options)
+  keeper.start()
+  return { ...t, keeper }
+}
+const userOf = (k: ReturnType<typeof open>['keeper']) => {
+  const s = k.getSnapshot()
+  return s.status === 'authenticated' ? (s.user?.username ?? null) : s.status
+}
+
+describe.each([
+  { name: 'BroadcastChannel', broadcastChannel: true, storageLagMs: 0, channelLagMs: 0 },
+  { name: 'messages 50 ms late', broadcastChannel: true, storageLagMs: 0, channelLagMs: 50 },
+  { name: 'storage 100 ms late', broadcastChannel: true, storageLagMs: 100, channelLagMs: 0 },
+  { name: 'storage events', broadcastChannel: false, storageLagMs: 0, channelLagMs: 0 },
+])('tabs ($name)', ({ broadcastChannel, storageLagMs, channelLagMs }) => {
+  const make = () => browser({ broadcastChannel, storageLagMs, channelLagMs })
+
+  it('an account switch in one tab leaves every tab, and the next page, on the new account', async () => {
+    const b = make()
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    expect(userOf(tabB.keeper)).toBe('ada')
+    void a.keeper.logout() // "switch account": sign out, and at once sign in as someone else
+    await settle(a.keeper.login(GRACE))
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
+    expect(userOf(open(b).keeper)).toBe('grace')
+  })
+
+  it.each([0, 30, 80, 150, 700])(
+    'sign-out in B, sign-in in A %i ms later: B follows',
+    async (gap) => {
+      const b = make()
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(1000)
+      void tabB.keeper.logout()
+      await vi.advanceTimersByTimeAsync(gap)
+      await settle(a.keeper.login(ADA))
+      await pass(2000)
+      expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+      expect(userOf(open(b).keeper)).toBe('ada')
+    },
+  )
+
+  it('activity in a tab that has not heard of a refresh never writes its old session back', async () => {
+    const b = make()
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    tabB.deafen() // B is busy: it has not handled A's message yet
+    await settle(a.keeper.refresh())
+    await vi.advanceTimersByTimeAsync(storageLagMs)
+    // the user brings B forward: focus is activity, and activity is persisted
+    tabB.window.dispatchEvent(new Event('focus'))
+    await pass(100)
+    // the next page holds A's new tokens, so its refresh is not refused: nobody is signed out
+    const next = open(b)
+    await settle(next.keeper.refresh())
+    await pass(1000)
+    expect(api().counts.refresh).toBe(2)
+    for (const t of [a, next]) expect(t.keeper.getSnapshot().status).toBe('authenticated')
+  })
+
+  it('a corrupt slot found by a new page ends the session in every tab', async () => {
+    const b = make()
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    const raw = b.storage.backing.getItem('session-keeper')!
+    b.storage.backing.setItem('session-keeper', raw.slice(0, -4) + 'AAAA')
+    const reloaded = open(b)
+    await pass(1000)
+    for (const t of [a, tabB, reloaded])
+      expect(t.keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'tampered' })
+    // and activity in a tab that had the session writes nothing back: the next page is signed out
+    tabB.window.dispatchEvent(new Event('focus'))
+    a.window.dispatchEvent(new Event('focus'))
+    expect(open(b).keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+})
+
+describe('revisions order writes across tabs', () => {
+  it('two commits in one millisecond in tab A, then a write in tab B: both tabs end on B’s', async () => {
+    const b = browser()
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    tabB.deafen() // B misses A's next two writes
+    // fake time does not move in zero-length turns: two writes within one millisecond
+    const before = Date.now()
+    await settle(a.keeper.refresh())
+    await settle(a.keeper.refresh())
+    await settle(tabB.keeper.login(GRACE))
+    expect(Date.now()).toBe(before)
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
+    expect(userOf(open(b).keeper)).toBe('grace')
+  })
+})
+
+describe('a single tab', () => {
+  it('a reload after an account switch restores the new account', async () => {
+    const storage = new MemoryStorage()
+    const k = makeKeeper({ storage })
+    k.start()
+    await settle(k.login(ADA))
+    void k.logout()
+    await settle(k.login(GRACE))
+    const reloaded = makeKeeper({ storage })
+    reloaded.start()
+    expect(userOf(reloaded)).toBe('grace')
+  })
+})
