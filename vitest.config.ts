@@ -18,7 +18,8 @@ const self = [
 ]
 
 // Core tests run in Node; React tests in jsdom, twice: React 19 and React 18 (aliased from
-// test/react18, with Testing Library inlined so its own imports of react resolve to 18 too).
+// test/react18, with Testing Library and react-router inlined so their own imports of react resolve
+// to 18 too).
 // Browser (e2e) tests have their own runner, test/e2e/run.mjs: they need the demo built first.
 export default defineConfig({
   test: {
@@ -53,6 +54,14 @@ export default defineConfig({
                 'node_modules/@testing-library/react/dist/@testing-library/react.esm.js',
               ),
             },
+            // react-router's ESM build likewise (its `node` condition picks the CommonJS one)
+            {
+              find: /^react-router$/,
+              replacement: resolve(
+                import.meta.dirname,
+                'node_modules/react-router/dist/development/index.mjs',
+              ),
+            },
             { find: /^react-dom(\/.*)?$/, replacement: `${react18('react-dom')}$1` },
             { find: /^react(\/.*)?$/, replacement: `${react18('react')}$1` },
           ],
@@ -62,7 +71,7 @@ export default defineConfig({
           environment: 'jsdom',
           provide: { reactMajor: '18' },
           include: ['test/react/**/*.test.tsx'],
-          server: { deps: { inline: [/@testing-library[\\/]react/] } },
+          server: { deps: { inline: [/@testing-library[\\/]react/, /[\\/]react-router[\\/]/] } },
         },
       },
     ],

@@ -72,10 +72,12 @@ const ENTRIES = {
  * server logout and register-without-tokens then took it to 16.56 / 9.84 KiB, and
  * `setSession` (the way off hand-kept tokens that signs nobody out) to 16.67 / 9.95 KiB, and the
  * cookie-mode sign-out the server did not hear (repeated before the next page trusts the cookie)
- * to 16.79 / 10.06 KiB; each was a raise of about 0.1 KiB. The next feature raises it again, with
- * its reason, or pays for itself.
+ * to 16.79 / 10.06 KiB; each was a raise of about 0.1 KiB. Issue 20 (the helpers a first
+ * integration wrote by hand: typed hooks, useDeadlines, useSessionEvent, useReturnTo and a return
+ * path that survives a redirect fallback, on top of idleConfirm) took it to 17.17 / 10.44 KiB. The
+ * next feature raises it again, with its reason, or pays for itself.
  */
-export const BUDGET = { total: 16.8, own: 10.1 }
+export const BUDGET = { total: 17.2, own: 10.45 }
 
 export async function measureSizes() {
   const rows = []

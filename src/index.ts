@@ -1,4 +1,4 @@
-export { createSessionKeeper } from './core/keeper.js'
+export { createSessionKeeper } from './keeper.js'
 export type { SessionDeadlines, SessionKeeper } from './core/instance.js'
 export { SessionError, isSessionError, type SessionErrorCode } from './core/errors.js'
 export { systemClock, type Clock } from './core/clock.js'

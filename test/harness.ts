@@ -22,10 +22,16 @@ export interface User {
 
 /**
  * Starts one MSW server for the file with a fresh mock API before each test; `api()` returns it.
- * Every keeper made with `makeKeeper` is destroyed after each test.
+ * Every keeper made with `makeKeeper` is destroyed after each test. The mock keeps its state in
+ * memory (`persist: false`) unless `options` say otherwise.
+ *
+ * `dom: true` is for the React tests (jsdom): keepers use the page's real globals (window,
+ * document: the activity tracker listens there) and web storage is cleared after each test. Call
+ * `afterEach(cleanup)` of Testing Library after this, so that trees unmount before keepers go.
  */
-export function useMockApi(options: MockAuthApiOptions = {}) {
-  let current = createMockAuthApi({ baseURL: API, ...options })
+export function useMockApi(options: MockAuthApiOptions = {}, { dom = false } = {}) {
+  const create = () => createMockAuthApi({ baseURL: API, persist: false, ...options })
+  let current = create()
   const server = setupServer()
   const keepers: SessionKeeper<User>[] = []
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
@@ -35,8 +41,12 @@ export function useMockApi(options: MockAuthApiOptions = {}) {
     for (const k of keepers.splice(0)) k.destroy()
     server.resetHandlers()
     vi.useRealTimers()
-    current = createMockAuthApi({ baseURL: API, ...options })
+    current = create()
     server.use(...current.handlers)
+    if (dom) {
+      localStorage.clear()
+      sessionStorage.clear()
+    }
   })
   afterAll(() => server.close())
   server.use(...current.handlers)
@@ -44,23 +54,32 @@ export function useMockApi(options: MockAuthApiOptions = {}) {
     server,
     api: () => current,
     /** Makes (and later destroys) a keeper against the mock API. Not started. */
-    makeKeeper(opts: SessionKeeperOptions<User> = {}): SessionKeeper<User> {
-      const keeper = createSessionKeeper<User>({
+    makeKeeper<Credentials extends object = object>(
+      opts: SessionKeeperOptions<User, Credentials> = {},
+    ): SessionKeeper<User, Credentials> {
+      const keeper = createSessionKeeper<User, Credentials>({
         baseURL: API,
         secret: SECRET,
-        storage: new MemoryStorage(),
+        storage: dom ? 'memory' : new MemoryStorage(),
         crossTab: false,
         healthInterval: false,
         verifyOnRestore: false,
-        environment: { window: null, document: null, openChannel: null, locks: null },
+        ...(dom
+          ? {}
+          : { environment: { window: null, document: null, openChannel: null, locks: null } }),
         ...opts,
       })
-      keepers.push(keeper)
-      watchKeeper(keeper)
+      keepers.push(keeper as SessionKeeper<User>)
+      watchKeeper(keeper as SessionKeeper<User>)
       return keeper
     },
   }
 }
+
+/** Counts request interceptors actually installed on a keeper's axios instance. */
+export const interceptorCount = (keeper: SessionKeeper<any, any>) =>
+  (keeper.http.interceptors.request as unknown as { handlers: unknown[] }).handlers.filter(Boolean)
+    .length
 
 /** Collects every event of a keeper, in order. */
 export function recordEvents(keeper: SessionKeeper<User>) {

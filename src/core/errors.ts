@@ -61,3 +61,7 @@ export function callFailed(code: SessionErrorCode, what: string, error: unknown)
     { status },
   )
 }
+
+/** Thrown to a request, or a refresh, that needed the session after it ended. */
+export const sessionEnded = () =>
+  new SessionError('session_expired', 'The session has ended; sign in again.')

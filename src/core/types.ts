@@ -82,6 +82,15 @@ export type SessionEvent<User = unknown> =
   | { type: 'active' }
   | { type: 'storageError'; reason: StorageErrorReason }
   | { type: 'synced'; from: 'other-tab' | 'storage' }
+  | {
+      /**
+       * The server did not hear a sign-out (network, 5xx) or refused it (its refresh token may
+       * live on there). It is said again after `retryInMs`, or `null` when retrying cannot help.
+       */
+      type: 'logoutFailed'
+      error: import('./errors.js').SessionError
+      retryInMs: number | null
+    }
 
 /** The names of {@link SessionEvent}s. */
 export type SessionEventType = SessionEvent['type']
@@ -97,6 +106,7 @@ export const sessionEventTypes: readonly SessionEventType[] = Object.freeze([
   'active',
   'storageError',
   'synced',
+  'logoutFailed',
 ])
 
 /** The event of a given type. */

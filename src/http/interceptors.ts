@@ -1,5 +1,4 @@
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios'
-import { SessionError } from '../core/errors.js'
 import type { Session } from '../core/tokens.js'
 import { AUTH_CALL, fullURL } from './scope.js'
 
@@ -85,7 +84,3 @@ export function installInterceptors<User>(
 /** What identifies the credentials a request goes out with. */
 const credentialsOf = (session: Session<unknown> | null) =>
   session?.accessToken ?? session?.rev ?? null
-
-/** Thrown to a request that needed the session after it ended. */
-export const sessionEnded = () =>
-  new SessionError('session_expired', 'The session has ended; sign in again.')

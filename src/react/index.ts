@@ -1,9 +1,8 @@
 export { AuthProvider, useKeeper, type AuthProviderProps } from './context.js'
-export {
-  useAuth,
-  useIdleWarning,
-  useSession,
-  type AuthState,
-  type IdleWarningState,
-} from './hooks.js'
-export { RequireAuth, takeReturnTo, type RequireAuthProps } from './RequireAuth.js'
+export { useAuth, useSession, type AuthState } from './hooks.js'
+export { useIdleWarning, type IdleWarningState } from './idle.js'
+export { useDeadlines, type Deadlines, type DeadlinesOptions } from './deadlines.js'
+export { useSessionEvent } from './events.js'
+export { createAuthHooks, type AuthHooks } from './typed.js'
+export { takeReturnTo, useReturnTo } from './returnTo.js'
+export { RequireAuth, type RequireAuthProps, type RouterLocation } from './RequireAuth.js'

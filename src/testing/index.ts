@@ -2,6 +2,7 @@ export { createMockAuthApi, type MockAuthApi, type MockAuthApiOptions } from './
 export {
   defaultMockUsers,
   type MockEndpoint,
+  type MockPublicUser,
   type MockServerState,
   type MockUser,
 } from './server.js'

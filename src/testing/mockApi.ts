@@ -1,6 +1,7 @@
 import { HttpResponse, delay, http, type HttpHandler } from 'msw'
-import { defaultEndpoints, type Endpoints } from '../core/options.js'
-import type { StorageLike } from '../core/types.js'
+import { defaultEndpoints } from '../core/options.js'
+import type { MockAuthApi, MockAuthApiOptions } from './api.js'
+import { resolvePersist } from './persist.js'
 import {
   MockAuthServer,
   defaultMockUsers,
@@ -11,56 +12,7 @@ import {
   type MockUser,
 } from './server.js'
 
-/** Options of {@link createMockAuthApi}. */
-export interface MockAuthApiOptions {
-  /** Origin (+ prefix) the handlers answer under; `''` matches the page's own origin. @default '' */
-  baseURL?: string
-  /** Endpoint paths, as given to the keeper. @default the contract's paths */
-  endpoints?: Partial<Endpoints>
-  /** Path of a protected sample resource (`GET`), answered with `{ items, user, at }`. @default '/api/data' */
-  dataPath?: string
-  /** Access-token lifetime. @default 900_000 (15 min) */
-  accessTtlMs?: number
-  /** Refresh-token lifetime. @default 604_800_000 (7 days) */
-  refreshTtlMs?: number
-  /** How long a just-replaced refresh token is still accepted (rotation grace window). @default 0 */
-  reuseGraceMs?: number
-  /** Known users. @default {@link defaultMockUsers} */
-  users?: MockUser[]
-  /** `'cookie'`: the refresh token travels in an httpOnly cookie, never in a body. @default 'token' */
-  credentials?: 'token' | 'cookie'
-  /** The server's clock. @default Date.now (so fake timers move it) */
-  now?: () => number
-  /** Keep the server state here (the demo shares one "server" between tabs through localStorage). */
-  persist?: { storage: StorageLike; key: string }
-}
-
-/** A mock backend implementing session-keeper's contract, with controls to make it misbehave. */
-export interface MockAuthApi {
-  /** Pass to `setupServer(...)` (msw/node) or `setupWorker(...)` (msw/browser). */
-  handlers: HttpHandler[]
-  /** Calls per endpoint since creation or the last `resetCounts()`. */
-  readonly counts: Readonly<Record<MockEndpoint, number>>
-  /** New signing key. `keepOld: false` makes every existing token incompatible. @default keepOld true */
-  rotateSecret(options?: { keepOld?: boolean }): void
-  /** Rejects every existing refresh token (and its access tokens) from now on. */
-  revokeAll(): void
-  /** A restart that forgets its sessions, or keeps them. @default keepSessions false */
-  restart(options?: { keepSessions?: boolean }): void
-  /** Fails the next `times` calls to `endpoint` with a status or a network error. @default times 1 */
-  failNext(endpoint: MockEndpoint, failure: number | 'network', times?: number): void
-  /** Delays every answer of `endpoint` by `ms` (0 to stop). */
-  setLatency(endpoint: MockEndpoint, ms: number): void
-  /** Zeroes the call counts. */
-  resetCounts(): void
-  /** Back to a new server: users, keys, sessions, failures and counts. */
-  reset(): void
-  /**
-   * Checks the bearer token of a request the way the mock server does, so your own MSW handlers
-   * can be protected: returns the user, or `null` (answer 401 then).
-   */
-  authorize(request: Request): Omit<MockUser, 'password'> | null
-}
+export type { MockAuthApi, MockAuthApiOptions } from './api.js'
 
 const bearer = (request: Request) => {
   const h = request.headers.get('authorization')
@@ -88,11 +40,11 @@ export function createMockAuthApi(options: MockAuthApiOptions = {}): MockAuthApi
   const ttl = {
     access: options.accessTtlMs ?? 900_000,
     refresh: options.refreshTtlMs ?? 604_800_000,
-    reuseGrace: options.reuseGraceMs ?? 0,
+    reuseGrace: options.reuseGraceMs ?? 5_000,
   }
   const fresh = () => initialState(users, `mock-${Math.random().toString(36).slice(2)}`)
   const server = new MockAuthServer(fresh(), now, ttl)
-  const { persist } = options
+  const { persist, adopt } = resolvePersist(options.persist, base)
 
   const load = () => {
     if (!persist) return
@@ -111,7 +63,7 @@ export function createMockAuthApi(options: MockAuthApiOptions = {}): MockAuthApi
     fn()
     save()
   }
-  load()
+  if (adopt) load()
   save()
 
   const refreshCookie = (token: string) =>

@@ -1,13 +1,18 @@
 import { checkSignature, readJwt, signJwt, type MockClaims } from './jwt.js'
 
-/** A user the mock server knows. Everything but `password` is sent back as the user object. */
-export interface MockUser {
+/** A user as the mock server describes it (login, verify, profile, `authorize()`): no password. */
+export interface MockPublicUser {
   username: string
-  password: string
   email?: string
   name?: string
   role?: string
+  /** Any other field given at registration or in `users`. */
   [field: string]: unknown
+}
+
+/** A user the mock server knows. Everything but `password` is sent back as the user object. */
+export interface MockUser extends MockPublicUser {
+  password: string
 }
 
 /** The endpoints the mock server counts calls to. */
@@ -89,9 +94,9 @@ export function initialState(users: MockUser[], seed: string): MockServerState {
 }
 
 /** The user as the server describes it: everything but the password. */
-export function publicUser(user: MockUser): Omit<MockUser, 'password'> {
+export function publicUser(user: MockUser): MockPublicUser {
   const { password: _password, ...rest } = user
-  return rest
+  return rest as MockPublicUser
 }
 
 /** Token issuing and checking over a {@link MockServerState}. Pure logic, no MSW. */

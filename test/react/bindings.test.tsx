@@ -1,7 +1,7 @@
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { Profiler, StrictMode, useState } from 'react'
 import { renderToString } from 'react-dom/server'
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createSessionKeeper } from '../../src/index.js'
 import {
   AuthProvider,
@@ -11,10 +11,10 @@ import {
   useIdleWarning,
   useSession,
 } from '../../src/react/index.js'
-import { interceptorCount, useReactHarness, type User } from './setup.js'
+import { ADA, interceptorCount, useMockApi, type User } from '../harness.js'
 
-const { api, makeKeeper } = useReactHarness()
-const ADA = { username: 'ada', password: 'lovelace' }
+const { api, makeKeeper } = useMockApi({}, { dom: true })
+afterEach(cleanup)
 
 function Status() {
   const { status, user, reason, isAuthenticated, isLoading, login, logout } = useAuth<User>()

@@ -1,17 +1,33 @@
-import type { Core } from '../core/context.js'
-import { SessionError, callFailed, statusOf } from '../core/errors.js'
+import type { SessionBackend } from '../core/backend.js'
+import { backoffDelay, marginFor } from '../core/backoff.js'
+import type { Clock } from '../core/clock.js'
+import { SessionError, callFailed, sessionEnded } from '../core/errors.js'
 import { expiryOf, nextRev, otherCredentials, type Session } from '../core/tokens.js'
 import type { EndReason } from '../core/types.js'
-import { authCall } from '../http/scope.js'
-import { backoffDelay, marginFor } from './backoff.js'
+import type { RefreshLock } from '../sync/lock.js'
+import type { AuthCalls } from './calls.js'
+import type { Machine } from './machine.js'
 
 /** How long a tab that waited for the lock looks for the winner's result before refreshing. */
 const SETTLE_MS = 250
 
-/** Only a refusal by the server (400, 401, 403) ends a session; anything else is retried. */
-export const isRejection = (error: unknown): boolean => [400, 401, 403].includes(statusOf(error)!)
-
-const ended = (message: string) => new SessionError('session_expired', message)
+/** What the refresher uses. */
+export interface RefresherDeps<User> {
+  clock: Clock
+  random(): number
+  cookieMode: boolean
+  refreshMargin: number
+  machine: Pick<Machine<User>, 'session' | 'dispatch' | 'emitter' | 'post'>
+  /** Re-reads the slot for another tab's session; true when this tab adopted one. */
+  sync(): boolean
+  lock(): RefreshLock
+  calls: AuthCalls
+  backend: Pick<SessionBackend<User, never>, 'refresh'>
+  /** After a refused refresh: did the server's signing key change under this token? */
+  keyChanged(token: string | null): Promise<boolean>
+  /** The backoff moved: look at the deadlines again. */
+  reschedule(): void
+}
 
 /** The tab's refresh: one at a time, with backoff. See {@link createRefresher}. */
 export type Refresher<User> = ReturnType<typeof createRefresher<User>>
@@ -20,11 +36,8 @@ export type Refresher<User> = ReturnType<typeof createRefresher<User>>
  * Single-flight refresh with failure classification and backoff. One promise per tab; the lock
  * makes it one call per browser, and the re-read under the lock adopts another tab's result.
  */
-export function createRefresher<User>(
-  keyChanged: (token: string | null) => Promise<boolean>,
-  { o, http, state, cookieMode, url, map, random, evaluate }: Core<User>,
-) {
-  const { clock } = o
+export function createRefresher<User>(d: RefresherDeps<User>) {
+  const { clock, machine: m } = d
   let inflight: Promise<Session<User>> | null = null
   let failures = 0
   /** No automatic attempt before this moment (backoff after a failure here). */
@@ -33,104 +46,106 @@ export function createRefresher<User>(
   let sharedUntil = 0
 
   /** Waits a moment for another tab's result to reach this one, then re-reads storage. */
-  const settle = async () => {
+  const awaitOtherTab = async () => {
     await new Promise<void>((resolve) => clock.schedule(resolve, SETTLE_MS))
-    state.syncFromStore()
+    d.sync()
   }
 
   /** The current session if it holds other credentials than `than` (someone else refreshed). */
   const replacedSince = (than: Session<User>) => {
-    const now = state.session
+    const now = m.session
     return now && otherCredentials(now, than) ? now : null
   }
 
-  function succeeded(session: Session<User>, emit: boolean): Session<User> {
-    reset()
-    if (emit) state.emitter.emit({ type: 'refreshed', expiresAt: session.expiresAt })
-    evaluate()
-    return session
-  }
+  const succeeded = (session: Session<User>) => (reset(), session)
 
-  async function rejected(reason: EndReason, current: Session<User>): Promise<never> {
-    const error = ended('The server refused to refresh the session.')
+  async function rejected(
+    reason: EndReason,
+    current: Session<User>,
+    config: boolean,
+  ): Promise<never> {
+    const error = config
+      ? new SessionError(
+          'config',
+          'The server refused the refresh request itself (check the backend settings).',
+        )
+      : new SessionError('session_expired', 'The server refused to refresh the session.')
     // After a deploy that rotated the signing key, an API call often meets it before the next
     // health poll does: tell the user the real reason rather than a generic refusal.
-    if (reason === 'refresh-rejected' && (await keyChanged(current.accessToken)))
+    if (reason === 'refresh-rejected' && (await d.keyChanged(current.accessToken)))
       reason = 'incompatible'
-    if (state.session && !replacedSince(current)) {
+    if (m.session && !replacedSince(current)) {
       reset()
-      state.emitter.emit({ type: 'refreshFailed', error, retryInMs: null })
-      state.end(reason)
+      m.emitter.emit({ type: 'refreshFailed', error, retryInMs: null })
+      m.dispatch({ type: 'ended', reason, by: 'here' })
     }
     throw error
   }
 
   function transient(cause: unknown): never {
-    const delay = backoffDelay(++failures, random)
+    const delay = backoffDelay(++failures, d.random)
     retryAt = clock.now() + delay
     const error = cause
       ? callFailed('refresh_unavailable', 'Refresh', cause)
       : new SessionError('refresh_unavailable', 'The refresh response held no access token.')
-    state.emitter.emit({ type: 'refreshFailed', error, retryInMs: delay })
-    state.post({ kind: 'backoff', until: retryAt })
-    evaluate()
+    m.emitter.emit({ type: 'refreshFailed', error, retryInMs: delay })
+    m.post({ kind: 'backoff', until: retryAt })
+    d.reschedule()
     throw error
   }
 
   async function run(onReject: EndReason): Promise<Session<User>> {
-    const started = state.session
-    if (!started) throw ended('There is no session to refresh.')
-    return state.lock.run(async (contended) => {
+    const started = m.session
+    if (!started) throw sessionEnded()
+    return d.lock().run(async (contended) => {
       // Another tab may have refreshed while we waited: its session (read from storage, or
       // already adopted from its message) is newer than the one we set out to refresh.
-      state.syncFromStore()
+      d.sync()
       // Browsers hand a released lock on before the winner's storage write reaches this tab
       // (Chromium propagates localStorage between renderers asynchronously): when we had to
       // wait, give that write, or the winner's message, a moment to arrive.
-      if (contended && !replacedSince(started)) await settle()
-      const current = state.session
-      if (!current) throw ended('The session ended during refresh.')
-      if (replacedSince(started)) return succeeded(current, false)
+      if (contended && !replacedSince(started)) await awaitOtherTab()
+      const current = m.session
+      if (!current) throw sessionEnded()
+      if (replacedSince(started)) return succeeded(current)
       if (clock.now() < sharedUntil)
         throw new SessionError('refresh_unavailable', 'Another tab is backing off; will retry.')
       let body: unknown
       try {
-        body = (
-          await http.post(
-            url(o.endpoints.refresh),
-            cookieMode ? {} : { refresh_token: current.refreshToken },
-            authCall(o.refreshTimeout),
-          )
-        ).data
+        body = await d.calls.send(d.backend.refresh(d.cookieMode ? null : current.refreshToken))
       } catch (error) {
-        if (!isRejection(error)) return transient(error)
+        const kind = d.calls.kind('refresh', error)
+        if (kind === 'transient') return transient(error)
         // A refused refresh token may only mean another tab rotated it and its write has not
         // reached us yet: look once more before ending the session. Never a wrong logout.
-        await settle()
+        await awaitOtherTab()
         const after = replacedSince(current)
-        return after ? succeeded(after, false) : rejected(onReject, current)
+        return after ? succeeded(after) : rejected(onReject, current, kind === 'config')
       }
-      const result = map(body)
-      if (!result && !cookieMode) return transient(null)
+      const result = d.calls.readTokens<User>(body)
+      if (!result && !d.cookieMode) return transient(null)
       // A logout, or other credentials (a new sign-in, another tab's refresh), that arrived while
       // we waited win over this result; a mere update of the user does not.
-      const latest = state.session
-      if (!latest) throw ended('The session ended during refresh.')
-      if (otherCredentials(latest, current)) return succeeded(latest, false)
+      const latest = m.session
+      if (!latest) throw sessionEnded()
+      if (otherCredentials(latest, current)) return succeeded(latest)
       const receivedAt = clock.now()
       const accessToken = result?.accessToken ?? null
-      const next: Session<User> = {
-        ...latest,
-        accessToken,
-        refreshToken: result?.refreshToken ?? latest.refreshToken,
-        expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
-        issuedAt: receivedAt,
-        user: result?.user ?? latest.user,
-        rev: nextRev(latest, receivedAt),
-      }
       // Stored (rotated refresh token included) before the lock is released or anyone uses it.
-      state.commit(next)
-      return succeeded(next, true)
+      m.dispatch({
+        type: 'committed',
+        cause: 'refresh',
+        session: {
+          ...latest,
+          accessToken,
+          refreshToken: result?.refreshToken ?? latest.refreshToken,
+          expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
+          issuedAt: receivedAt,
+          user: result?.user ?? latest.user,
+          rev: nextRev(latest, receivedAt),
+        },
+      })
+      return succeeded(m.session!)
     })
   }
 
@@ -153,13 +168,18 @@ export function createRefresher<User>(
     /** True while this tab, or another, is backing off after a transient failure. */
     backingOff: (now: number): boolean => now < Math.max(failures ? retryAt : 0, sharedUntil),
 
+    /** Whether `s`'s token is close enough to expiry that a request should wait for a refresh. */
+    nearExpiry: (s: Session<User>, now: number): boolean =>
+      s.expiresAt !== null &&
+      now >= s.expiresAt - marginFor(s.issuedAt, s.expiresAt, d.refreshMargin),
+
     /** When the next automatic refresh is due for `session`, or `null` for never (opaque token). */
     dueAt({ expiresAt, issuedAt }: Session<User>): number | null {
       const own = failures
         ? retryAt
         : expiresAt === null
           ? null
-          : expiresAt - marginFor(issuedAt, expiresAt, o.refreshMargin)
+          : expiresAt - marginFor(issuedAt, expiresAt, d.refreshMargin)
       return own === null ? null : Math.max(own, sharedUntil)
     },
 

@@ -2,8 +2,8 @@ import { createEnvelope, plainCodec } from '../storage/envelope.js'
 import { createSessionStore, resolveStorage, type SessionStore } from '../storage/store.js'
 import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
 import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
-import type { Environment, ResolvedOptions } from './options.js'
-import type { StorageLike } from './types.js'
+import type { Environment, ResolvedOptions } from '../core/options.js'
+import type { StorageLike } from '../core/types.js'
 
 function randomId(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto

@@ -1,0 +1,233 @@
+import axios from 'axios'
+import { trackActivity } from './activity/tracker.js'
+import { contract } from './backends/contract.js'
+import { SessionError } from './core/errors.js'
+import { resolveEnvironment } from './core/environment.js'
+import type { SessionKeeper } from './core/instance.js'
+import { resolveOptions, type SessionKeeperOptions } from './core/options.js'
+import { installInterceptors } from './http/interceptors.js'
+import { createScope, normalizeURL } from './http/scope.js'
+import { createBoot, type Boot } from './session/boot.js'
+import { createAuthCalls } from './session/calls.js'
+import { createFlows, type Flows } from './session/flows.js'
+import { createGate } from './session/gate.js'
+import { createHealthPoller, type HealthPoller } from './session/health.js'
+import { createLoop } from './session/loop.js'
+import { createMachine } from './session/machine.js'
+import { createRefresher, type Refresher } from './session/refresher.js'
+import { createTabs } from './session/tabs.js'
+import { createWakeups } from './session/wake.js'
+
+/**
+ * Creates a session keeper. Touches no browser global until `start()` (or the first sign-in).
+ * The composition root: it only wires the parts together (see DESIGN.md, "The house").
+ * @throws SessionError code `config` for unusable options.
+ */
+export function createSessionKeeper<User = unknown, Credentials extends object = object>(
+  options: SessionKeeperOptions<User, Credentials> = {},
+): SessionKeeper<User, Credentials> {
+  const o = resolveOptions(options)
+  const { clock } = o
+  if (options.backend && (options.endpoints || options.mapAuthResponse))
+    throw new SessionError(
+      'config',
+      'session-keeper: endpoints and mapAuthResponse configure the default backend; pass them to contract() instead.',
+    )
+  const backend =
+    options.backend ??
+    contract<User, Credentials>({ endpoints: o.endpoints, mapAuthResponse: o.mapAuthResponse })
+  const http = options.http ?? axios.create({ baseURL: o.baseURL })
+  const cookieMode = o.credentials === 'cookie'
+  const inScope = createScope(o.baseURL)
+  const env = resolveEnvironment(o.environment)
+  const random = () => env().random()
+  const isVisible = () => env().document?.visibilityState !== 'hidden'
+  const calls = createAuthCalls(http, backend, o.baseURL, o.refreshTimeout, inScope)
+
+  const machine = createMachine<User>(o, env)
+  const tabs = createTabs(o, machine, {
+    askServer: () => mounted && void boot.start('boot-other-tab'),
+    healthChecked: ({ at, health: h }) => health.adopt(at, h),
+    backOff: (until) => (refresher.deferUntil(until), loop.evaluate()),
+  })
+  const refresher: Refresher<User> = createRefresher<User>({
+    ...{ clock, random, cookieMode, refreshMargin: o.refreshMargin, calls, backend, machine },
+    sync: tabs.sync,
+    lock: machine.shared.lock,
+    keyChanged: (token): Promise<boolean> => health.keyChanged(token),
+    reschedule: () => loop.evaluate(),
+  })
+  const health: HealthPoller = createHealthPoller<User>({
+    ...{ clock, random, isVisible, calls, backend, machine },
+    interval: o.healthInterval,
+    refreshOrRevoke: (): Promise<unknown> => refresher.refresh('revoked'),
+  })
+  const flows: Flows<User, Credentials> = createFlows<User, Credentials>({
+    ...{ clock, random, cookieMode, machine, calls, backend },
+    sync: tabs.sync,
+    refresh: () => refresher.refresh(),
+    booted: (): Promise<void> => boot.done(),
+  })
+  const boot: Boot = createBoot<User>({
+    ...{ clock, random, machine, calls, backend, flows },
+    timeouts: o,
+  })
+  const gate = createGate<User>({
+    ...{ clock, cookieMode, machine, refresher },
+    timeouts: o,
+    notifyServerLogout: flows.notifyServerLogout,
+  })
+  const loop = createLoop<User>({ clock, machine, gate, refresher, health })
+  const wakeups = createWakeups(env)
+
+  // The one subscription to the session: a new session restarts the health period and drops
+  // backoff; any change may move a deadline.
+  machine.onChange((prev, action) => {
+    const fresh =
+      action.type === 'restored' ||
+      action.type === 'adopted' ||
+      (action.type === 'committed' && action.cause !== 'refresh' && action.cause !== 'update')
+    if (fresh || action.type === 'ended') refresher.reset()
+    // the first poll is one interval after a sign-in or restore, not at once
+    if (fresh && (!prev.session || action.type === 'committed')) health.restart()
+    loop.evaluate()
+  })
+
+  // Every URL an adapter builds for its auth calls: the interceptors leave those alone.
+  const authPaths = new Set(
+    [
+      () => backend.login({} as Credentials),
+      () => backend.register?.({}),
+      () => backend.refresh(null),
+      () => backend.logout?.({ accessToken: null, refreshToken: null }),
+    ].flatMap((build) => {
+      try {
+        const request = build()
+        return request ? [normalizeURL(calls.url(request))] : []
+      } catch {
+        return []
+      }
+    }),
+  )
+
+  // ---- mounting (reference-counted, so StrictMode's double mount costs nothing)
+
+  let refs = 0
+  let mounted = false
+  let destroyed = false
+  const teardown: Array<() => void> = []
+
+  function mount(): void {
+    mounted = true
+    const e = env()
+    teardown.push(
+      installInterceptors(http, {
+        cookieMode,
+        inScope,
+        isAuthEndpoint: (u) => authPaths.has(normalizeURL(u)),
+        authorize: gate.authorize,
+        getSession: () => machine.session,
+        refresh: () => refresher.refresh(),
+      }),
+      tabs.open(o.crossTab ? e.window : null, o.storageKey),
+      wakeups.subscribe(({ hidden }) => {
+        // Coming back online or into view: a refresh, or a start-up check, that was backing off
+        // is retried at once.
+        if (!hidden) {
+          refresher.retryNow()
+          boot.retry()
+        }
+        loop.evaluate()
+      }),
+    )
+    if (o.idleTimeout !== false) {
+      const throttle = Math.min(1_000, o.idleWarning / 10)
+      teardown.push(
+        trackActivity(
+          e,
+          () => clock.now(),
+          throttle,
+          () => touch(true),
+        ),
+      )
+    }
+    if (machine.state.status === 'loading') {
+      if (cookieMode) void boot.start()
+      else {
+        const stored = machine.readSlot()
+        if (stored) {
+          machine.dispatch({ type: 'restored', session: stored })
+          if (o.verifyOnRestore) void flows.verifyRestored()
+        } else if (machine.state.status === 'loading') {
+          if (stored === undefined)
+            machine.emitter.emit({ type: 'storageError', reason: 'unavailable' })
+          machine.dispatch({ type: 'settled', reason: null })
+        }
+      }
+    } else if (cookieMode) boot.retry()
+    else tabs.sync()
+    loop.start()
+  }
+
+  function unmount(): void {
+    mounted = false
+    boot.pause()
+    loop.stop()
+    for (const undo of teardown.splice(0).reverse()) undo()
+  }
+
+  /** Activity: the DOM tracker's (`fromDom`), or the app's `touch()`. */
+  function touch(fromDom = false): void {
+    const { session, warningAt } = machine.state
+    if (!session || !gate.enforceDeadlines(clock.now())) return
+    // With idleConfirm, only the user's explicit answer ends a warning that is on.
+    if (fromDom && o.idleConfirm && warningAt !== null) return
+    tabs.active(clock.now(), true)
+  }
+
+  return {
+    http,
+    timing: Object.freeze({
+      refreshMargin: o.refreshMargin,
+      idleTimeout: o.idleTimeout,
+      idleWarning: o.idleWarning,
+      idleConfirm: o.idleConfirm,
+      absoluteTimeout: o.absoluteTimeout,
+      healthInterval: backend.health ? o.healthInterval : false,
+    }),
+    getSnapshot: machine.snapshot.get,
+    subscribe: machine.snapshot.subscribe,
+    on: (type, handler) => machine.emitter.on(type, handler),
+    login: (credentials) => flows.signIn('login', credentials),
+    register: (details) => flows.signIn('register', details),
+    setSession: flows.setSession,
+    async logout() {
+      const s = machine.session
+      machine.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+      if (s) await flows.notifyServerLogout(s)
+    },
+    async refresh() {
+      await refresher.refresh() // resolves to nothing: the session holds tokens
+    },
+    checkHealth: () => health.check(),
+    touch: () => touch(),
+    getDeadlines: gate.deadlines,
+    start() {
+      if (destroyed) return () => {}
+      if (++refs === 1) mount()
+      let stopped = false
+      return () => {
+        if (stopped) return
+        stopped = true
+        if (--refs === 0) unmount()
+      }
+    },
+    destroy() {
+      destroyed = true
+      refs = 0
+      if (mounted) unmount()
+      flows.dispose()
+      machine.dispose()
+    },
+  }
+}

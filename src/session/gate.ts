@@ -1,0 +1,108 @@
+import type { Clock } from '../core/clock.js'
+import { SessionError, isSessionError, sessionEnded } from '../core/errors.js'
+import type { SessionDeadlines } from '../core/instance.js'
+import type { Session } from '../core/tokens.js'
+import type { EndReason } from '../core/types.js'
+import type { Machine } from './machine.js'
+import type { Refresher } from './refresher.js'
+
+/** The timeouts a session's hard deadlines come from. */
+export type Timeouts = {
+  idleTimeout: number | false
+  idleWarning: number
+  absoluteTimeout: number | false
+}
+
+/** Which hard deadline `s` has passed at `now`, if any. */
+export function pastDeadline(
+  s: Session<unknown>,
+  o: Timeouts,
+  now: number,
+  cookieMode: boolean,
+): EndReason | null {
+  const past = (timeout: number | false, since: number) =>
+    timeout !== false && now >= since + timeout
+  return past(o.absoluteTimeout, s.startedAt)
+    ? 'absolute-timeout'
+    : past(o.idleTimeout, s.lastActivity)
+      ? 'idle'
+      : // nothing left to refresh with: the session cannot outlive its access token
+        !cookieMode && !s.refreshToken && s.expiresAt !== null && now >= s.expiresAt
+        ? 'expired'
+        : null
+}
+
+/** What the gate uses. */
+export interface GateDeps<User> {
+  clock: Clock
+  cookieMode: boolean
+  timeouts: Timeouts
+  machine: Pick<Machine<User>, 'session' | 'dispatch'>
+  refresher: Pick<Refresher<User>, 'inFlight' | 'nearExpiry' | 'backingOff' | 'refresh' | 'dueAt'>
+  /** A timeout ends the session on the server too. */
+  notifyServerLogout(session: Session<User>): unknown
+}
+
+/**
+ * When the session may be used: its deadlines, the enforcement of the hard ones (absolute, idle,
+ * and an access token with nothing left to refresh it), and the request gate the interceptors wait on.
+ */
+export function createGate<User>(d: GateDeps<User>) {
+  const { clock, timeouts: t, machine: m, refresher } = d
+
+  /** The session's upcoming deadlines (all `null` without a session). */
+  function deadlines(): SessionDeadlines {
+    const s = m.session
+    const idleLogoutAt = s && t.idleTimeout !== false ? s.lastActivity + t.idleTimeout : null
+    return {
+      refreshAt: s && refresher.dueAt(s),
+      idleWarningAt: idleLogoutAt === null ? null : idleLogoutAt - t.idleWarning,
+      idleLogoutAt,
+      absoluteLogoutAt: s && t.absoluteTimeout !== false ? s.startedAt + t.absoluteTimeout : null,
+    }
+  }
+
+  /** Ends the session if a hard deadline has passed; returns whether it is still alive. */
+  function enforceDeadlines(now: number): boolean {
+    const s = m.session
+    if (!s) return false
+    const reason = pastDeadline(s, t, now, d.cookieMode)
+    if (reason) {
+      m.dispatch({ type: 'ended', reason, by: 'here' })
+      // A timeout ends the session on the server too: in cookie mode its refresh cookie would
+      // otherwise sign the user back in on the next page load. (An expired token needs nothing.)
+      if (reason !== 'expired') d.notifyServerLogout(s)
+    }
+    return reason === null
+  }
+
+  /** The request gate: waits until the session's credentials are usable; `null` without a session. */
+  async function authorize(): Promise<Session<User> | null> {
+    const s = m.session
+    if (!s) return null
+    const now = clock.now()
+    if (!enforceDeadlines(now)) throw sessionEnded()
+    if (!refresher.inFlight && !refresher.nearExpiry(s, now)) return s
+    const stillValid = (c: Session<User> | null) =>
+      c !== null && (c.expiresAt === null || clock.now() < c.expiresAt)
+    // Backing off after a transient failure: use the token while it lasts rather than hammer.
+    if (!refresher.inFlight && refresher.backingOff(now)) {
+      if (stillValid(s)) return s
+      throw new SessionError(
+        'refresh_unavailable',
+        'The session could not be refreshed yet; try again shortly.',
+      )
+    }
+    try {
+      return await refresher.refresh()
+    } catch (error) {
+      if (isSessionError(error, 'refresh_unavailable') && stillValid(m.session)) return m.session
+      throw error
+    }
+  }
+
+  return { deadlines, enforceDeadlines, authorize }
+}
+
+/** The session gate. See {@link createGate}. */
+export type Gate<User> = ReturnType<typeof createGate<User>>

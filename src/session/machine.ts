@@ -1,0 +1,166 @@
+import { createEmitter, createSnapshotStore } from '../core/emitter.js'
+import type { Environment, ResolvedOptions } from '../core/options.js'
+import type { Session } from '../core/tokens.js'
+import type { SessionEvent, SessionSnapshot, StorageErrorReason } from '../core/types.js'
+import { createShared } from './shared.js'
+import { initialState, transition, type Action, type SessionState } from './transition.js'
+
+/** An end message that ends whatever session a tab holds (tampering). */
+export const ANY_REV = Number.MAX_SAFE_INTEGER
+
+const snapshotOf = <User>(s: SessionState<User>): SessionSnapshot<User> =>
+  s.status === 'authenticated' && s.session
+    ? {
+        status: s.status,
+        user: s.session.user,
+        expiresAt: s.session.expiresAt,
+        idleWarningAt: s.warningAt,
+      }
+    : s.status === 'unauthenticated'
+      ? { status: s.status, reason: s.reason }
+      : { status: 'loading' }
+
+/** What each transition says to the app. */
+function eventOf<User>(a: Action<User>, prev: SessionState<User>): SessionEvent<User> | null {
+  switch (a.type) {
+    case 'restored':
+      return { type: 'synced', from: 'storage' }
+    case 'adopted':
+      return { type: 'synced', from: 'other-tab' }
+    case 'committed':
+      return a.cause === 'sign-in'
+        ? { type: 'loggedIn', user: a.session.user }
+        : a.cause === 'refresh'
+          ? { type: 'refreshed', expiresAt: a.session.expiresAt }
+          : a.cause === 'update'
+            ? null
+            : { type: 'synced', from: a.cause === 'boot' ? 'storage' : 'other-tab' }
+    case 'ended':
+      return { type: 'loggedOut', reason: a.reason }
+    case 'warned':
+      return { type: 'idleWarning', logoutAt: a.logoutAt }
+    case 'active':
+      return prev.warningAt !== null ? { type: 'active' } : null
+    default:
+      return null
+  }
+}
+
+/** The session machine of one tab. See {@link createMachine}. */
+export type Machine<User> = ReturnType<typeof createMachine<User>>
+
+/**
+ * The session of one tab: its state, changed only through {@link transition}, then one step that
+ * persists (every write conditional on what the slot holds now), publishes the snapshot, emits the
+ * event and tells the other tabs. The keeper hears each change through one subscription.
+ */
+export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environment) {
+  const cookieMode = o.credentials === 'cookie'
+  const emitter = createEmitter<User>()
+  const snapshot = createSnapshotStore<SessionSnapshot<User>>({ status: 'loading' })
+  const shared = createShared<User>(o, env, () =>
+    emitter.emit({ type: 'storageError', reason: 'unavailable' }),
+  )
+  const { store, post } = shared
+  let state: SessionState<User> = initialState
+  let writeFailure: StorageErrorReason | null = null
+  /** The newest revision this tab has held or seen end: nothing at or below it is adopted again. */
+  let knownRev = 0
+  const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
+
+  /** What the slot holds now: a session, `null` for nothing, `undefined` when it cannot be read. */
+  function readSlot(): Session<User> | null | undefined {
+    const read = store().read()
+    if (read.ok) return read.session
+    if (read.reason !== 'unavailable') tampered(read.reason)
+    return undefined
+  }
+
+  /** The slot failed its check: cleared, reported, and the session ended in every tab. */
+  function tampered(why: StorageErrorReason): void {
+    store().clear()
+    emitter.emit({ type: 'storageError', reason: why })
+    post({ kind: 'end', reason: 'tampered', rev: ANY_REV })
+    if (state.session) dispatch({ type: 'ended', reason: 'tampered', by: 'other-tab' })
+    else dispatch({ type: 'settled', reason: 'tampered' })
+  }
+
+  /**
+   * Writes `s` if the slot still holds what it was based on: a new session (`replace`) gets a
+   * revision above whatever the slot holds, so revisions order writes across tabs; an update of the
+   * same session is written only over that same revision, never over a newer session or into a
+   * slot another tab cleared. In cookie mode only the timeline is written (no token, no user).
+   */
+  function persist(s: Session<User>, replace: boolean): Session<User> | null {
+    const stored = readSlot()
+    if (replace) s = { ...s, rev: Math.max(s.rev, (stored?.rev ?? 0) + 1) }
+    else if (stored !== undefined && stored?.rev !== s.rev) return null
+    knownRev = Math.max(knownRev, s.rev)
+    const failure = store().write(
+      cookieMode ? { ...s, accessToken: null, refreshToken: null, user: null, expiresAt: null } : s,
+    )
+    if (failure && failure !== writeFailure) emitter.emit({ type: 'storageError', reason: failure })
+    writeFailure = failure
+    return s
+  }
+
+  function dispatch(action: Action<User>): void {
+    if (action.type === 'committed')
+      action = { ...action, session: persist(action.session, !action.keepRev) ?? action.session }
+    const prev = state
+    state = transition(prev, action)
+    if (state === prev) return
+    if (action.type === 'ended' && prev.session) {
+      const rev = prev.session.rev
+      knownRev = Math.max(knownRev, rev)
+      if (action.by === 'here') {
+        const stored = readSlot()
+        if (stored !== undefined && (stored?.rev ?? 0) <= rev) store().clear()
+        post({ kind: 'end', reason: action.reason, rev })
+      }
+    }
+    if (state.session) knownRev = Math.max(knownRev, state.session.rev)
+    snapshot.set(snapshotOf(state))
+    const event = eventOf(action, prev)
+    if (event) emitter.emit(event)
+    // Cookie-mode pages ask the server themselves: their start-up check is not news to others.
+    if (action.type === 'committed' && !action.cause.startsWith('boot'))
+      post({ kind: 'session', rev: action.session.rev })
+    for (const fn of changed) fn(prev, action)
+  }
+
+  return {
+    get state() {
+      return state
+    },
+    get session() {
+      return state.session
+    },
+    dispatch,
+    emitter,
+    snapshot,
+    shared,
+    post,
+    readSlot,
+    persist,
+    /** The newest revision this tab has held or seen end. */
+    get knownRev() {
+      return knownRev
+    },
+    /** Another tab ended revision `rev`: nothing at or below it is adopted again. */
+    noteEnded(rev: number) {
+      if (rev < ANY_REV) knownRev = Math.max(knownRev, rev)
+    },
+    /** Calls `fn` after each change; returns the unsubscribe. */
+    onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {
+      changed.add(fn)
+      return () => void changed.delete(fn)
+    },
+    dispose(): void {
+      shared.close()
+      emitter.clear()
+      snapshot.clear()
+      changed.clear()
+    },
+  }
+}

@@ -1,0 +1,360 @@
+// The session's parts, each built alone from the small interface it declares: no keeper, no
+// mock server. What a user would notice of each: one refresh however many ask, the right end
+// reason, no wrong logout, deadlines kept, health judged compatible-first.
+import { describe, expect, it, vi } from 'vitest'
+import { defaultMapAuthResponse, type Session } from '../../src/core/tokens.js'
+import { resolveEnvironment } from '../../src/core/environment.js'
+import { resolveOptions } from '../../src/core/options.js'
+import type { SessionEvent } from '../../src/core/types.js'
+import { noLock } from '../../src/sync/lock.js'
+import { defaultKind, type AuthCalls } from '../../src/session/calls.js'
+import { createGate } from '../../src/session/gate.js'
+import { createHealthPoller } from '../../src/session/health.js'
+import { createMachine } from '../../src/session/machine.js'
+import { createRefresher } from '../../src/session/refresher.js'
+import type { Action } from '../../src/session/transition.js'
+
+type U = { name: string }
+const session = (over: Partial<Session<U>> = {}): Session<U> => ({
+  accessToken: 'a1',
+  refreshToken: 'r1',
+  expiresAt: 100_000,
+  issuedAt: 0,
+  user: { name: 'ada' },
+  startedAt: 0,
+  lastActivity: 0,
+  rev: 1,
+  ...over,
+})
+
+/** A clock the test moves by hand. */
+function manualClock(now = 50_000) {
+  const timers: Array<{ at: number; fn: () => void }> = []
+  return {
+    now: () => now,
+    schedule(fn: () => void, ms: number) {
+      const t = { at: now + ms, fn }
+      timers.push(t)
+      return () => void timers.splice(timers.indexOf(t), 1)
+    },
+    async advance(ms: number) {
+      for (let i = 0; i < 10; i++) await Promise.resolve()
+      now += ms
+      for (const t of timers.filter((t) => t.at <= now)) {
+        timers.splice(timers.indexOf(t), 1)
+        t.fn()
+      }
+      for (let i = 0; i < 5; i++) await Promise.resolve()
+    },
+  }
+}
+
+/** A machine stand-in that records what it is told. */
+function fakeMachine(s: Session<U> | null = session()) {
+  const actions: Action<U>[] = []
+  const events: SessionEvent<U>[] = []
+  const posted: unknown[] = []
+  return {
+    actions,
+    events,
+    posted,
+    session: s,
+    dispatch(a: Action<U>) {
+      actions.push(a)
+      if (a.type === 'committed') this.session = a.session
+      if (a.type === 'ended') this.session = null
+    },
+    emitter: { emit: (e: SessionEvent<U>) => void events.push(e) },
+    post: (m: unknown) => void posted.push(m),
+  }
+}
+
+const httpError = (status?: number) =>
+  Object.assign(new Error('failed'), status ? { response: { status } } : {})
+
+function fakeCalls(send: (request: unknown) => Promise<unknown>): AuthCalls {
+  return {
+    url: () => '',
+    send: vi.fn(send) as AuthCalls['send'],
+    kind: (_call, error) =>
+      defaultKind((error as { response?: { status: number } }).response?.status),
+    readTokens: (body) => defaultMapAuthResponse(body) as never,
+  }
+}
+
+function refresher(send: (request: unknown) => Promise<unknown>, keyChanged = false) {
+  const clock = manualClock()
+  const machine = fakeMachine()
+  const calls = fakeCalls(send)
+  const reschedule = vi.fn()
+  const r = createRefresher<U>({
+    clock,
+    random: () => 0.5,
+    cookieMode: false,
+    refreshMargin: 60_000,
+    machine: machine as never,
+    sync: () => false,
+    lock: () => noLock,
+    calls,
+    backend: { refresh: (rt) => ({ url: '/refresh', body: { refresh_token: rt } }) },
+    keyChanged: async () => keyChanged,
+    reschedule,
+  })
+  return { r, clock, machine, calls, reschedule }
+}
+
+describe('refresher, alone', () => {
+  it('makes one call however many ask, and commits the rotated tokens as a refresh', async () => {
+    const { r, machine, calls } = refresher(async () => ({
+      access_token: 'a2',
+      refresh_token: 'r2',
+      expires_in: 60,
+    }))
+    const [one, two] = await Promise.all([r.refresh(), r.refresh()])
+    expect(one).toBe(two)
+    expect(calls.send).toHaveBeenCalledTimes(1)
+    expect(calls.send).toHaveBeenCalledWith({ url: '/refresh', body: { refresh_token: 'r1' } })
+    expect(machine.actions).toEqual([
+      expect.objectContaining({ type: 'committed', cause: 'refresh' }),
+    ])
+    expect(machine.session).toMatchObject({
+      accessToken: 'a2',
+      refreshToken: 'r2',
+      expiresAt: 110_000,
+    })
+  })
+
+  it('a transient failure keeps the session, backs off (shared with the tabs) and says when it retries', async () => {
+    const { r, clock, machine, reschedule } = refresher(async () => {
+      throw httpError(503)
+    })
+    await expect(r.refresh()).rejects.toMatchObject({ code: 'refresh_unavailable', status: 503 })
+    expect(machine.actions).toEqual([])
+    expect(machine.events).toEqual([
+      { type: 'refreshFailed', error: expect.anything(), retryInMs: 750 },
+    ])
+    expect(machine.posted).toEqual([{ kind: 'backoff', until: clock.now() + 750 }])
+    expect(reschedule).toHaveBeenCalled()
+    expect(r.backingOff(clock.now())).toBe(true)
+    expect(r.dueAt(machine.session!)).toBe(clock.now() + 750)
+  })
+
+  it('a refusal ends the session once, after looking for another tab’s result', async () => {
+    const { r, clock, machine } = refresher(async () => {
+      throw httpError(401)
+    })
+    const done = r.refresh().catch((e) => e)
+    await clock.advance(250) // the moment it gives another tab's write to arrive
+    expect(await done).toMatchObject({ code: 'session_expired' })
+    expect(machine.actions).toEqual([{ type: 'ended', reason: 'refresh-rejected', by: 'here' }])
+  })
+
+  it('a refusal under a changed signing key ends it as incompatible', async () => {
+    const { r, clock, machine } = refresher(async () => {
+      throw httpError(401)
+    }, true)
+    const done = r.refresh().catch(() => {})
+    await clock.advance(250)
+    await done
+    expect(machine.actions).toEqual([{ type: 'ended', reason: 'incompatible', by: 'here' }])
+  })
+})
+
+describe('gate, alone', () => {
+  function gate(
+    s: Session<U> | null,
+    refresherState: Partial<{ inFlight: boolean; near: boolean; backingOff: boolean }> = {},
+  ) {
+    const clock = manualClock(50_000)
+    const machine = fakeMachine(s)
+    const notifyServerLogout = vi.fn()
+    const refresh = vi.fn(async () => session({ accessToken: 'a2' }))
+    const g = createGate<U>({
+      clock,
+      cookieMode: false,
+      timeouts: { idleTimeout: 30_000, idleWarning: 5_000, absoluteTimeout: 3_600_000 },
+      machine: machine as never,
+      refresher: {
+        inFlight: refresherState.inFlight ?? false,
+        nearExpiry: () => refresherState.near ?? false,
+        backingOff: () => refresherState.backingOff ?? false,
+        refresh,
+        dueAt: (x) => x.expiresAt! - 60_000,
+      },
+      notifyServerLogout,
+    })
+    return { g, machine, notifyServerLogout, refresh }
+  }
+
+  it('gives the session as it is while its token is fresh', async () => {
+    const { g, refresh } = gate(session({ lastActivity: 40_000 }))
+    expect(await g.authorize()).toMatchObject({ accessToken: 'a1' })
+    expect(refresh).not.toHaveBeenCalled()
+  })
+
+  it('holds a request near expiry for the refresh, and sends it with the new token', async () => {
+    const { g } = gate(session({ lastActivity: 40_000 }), { near: true })
+    expect(await g.authorize()).toMatchObject({ accessToken: 'a2' })
+  })
+
+  it('ends an idle session before any request goes out, and tells the server', async () => {
+    const idle = session({ lastActivity: 10_000 }) // 40 s ago, idleTimeout 30 s
+    const { g, machine, notifyServerLogout } = gate(idle)
+    await expect(g.authorize()).rejects.toMatchObject({ code: 'session_expired' })
+    expect(machine.actions).toEqual([{ type: 'ended', reason: 'idle', by: 'here' }])
+    expect(notifyServerLogout).toHaveBeenCalledWith(idle)
+  })
+
+  it('an expired token with nothing to refresh it ends as expired, with no server call', () => {
+    const { g, machine, notifyServerLogout } = gate(
+      session({ refreshToken: null, expiresAt: 49_000, lastActivity: 45_000 }),
+    )
+    expect(g.enforceDeadlines(50_000)).toBe(false)
+    expect(machine.actions).toEqual([{ type: 'ended', reason: 'expired', by: 'here' }])
+    expect(notifyServerLogout).not.toHaveBeenCalled()
+  })
+
+  it('while backing off, uses the token while it lasts, then says refresh_unavailable', async () => {
+    const valid = gate(session({ lastActivity: 45_000 }), { near: true, backingOff: true })
+    expect(await valid.g.authorize()).toMatchObject({ accessToken: 'a1' })
+    const expired = gate(session({ expiresAt: 49_000, lastActivity: 45_000 }), {
+      near: true,
+      backingOff: true,
+    })
+    await expect(expired.g.authorize()).rejects.toMatchObject({ code: 'refresh_unavailable' })
+  })
+
+  it('reports the deadlines for countdowns', () => {
+    const { g } = gate(session({ lastActivity: 40_000, startedAt: 1_000 }))
+    expect(g.deadlines()).toEqual({
+      refreshAt: 40_000,
+      idleWarningAt: 65_000,
+      idleLogoutAt: 70_000,
+      absoluteLogoutAt: 3_601_000,
+    })
+  })
+})
+
+describe('health poller, alone', () => {
+  function poller(answer: () => Promise<unknown>, interval: number | false = 300_000) {
+    const clock = manualClock(0)
+    const machine = fakeMachine()
+    const refreshOrRevoke = vi.fn(async () => {})
+    const calls = fakeCalls(answer)
+    const h = createHealthPoller<U>({
+      clock,
+      random: () => 0,
+      interval,
+      isVisible: () => true,
+      machine: machine as never,
+      calls,
+      backend: { health: (token) => ({ url: '/health', method: 'GET', bearer: token }) },
+      refreshOrRevoke,
+    })
+    return { h, clock, machine, refreshOrRevoke, calls }
+  }
+  const body = (compatible: boolean, authenticated: boolean) => async () => ({
+    compatible,
+    authenticated,
+    token_version: 1,
+    server_version: 2,
+    secret: 'never forwarded',
+  })
+
+  it('ends the session as incompatible, judging compatible first', async () => {
+    const { h, machine, refreshOrRevoke } = poller(body(false, false))
+    await h.check()
+    expect(machine.actions).toEqual([{ type: 'ended', reason: 'incompatible', by: 'here' }])
+    expect(refreshOrRevoke).not.toHaveBeenCalled()
+    expect(machine.events).toEqual([
+      {
+        type: 'healthChecked',
+        health: { compatible: false, authenticated: false, token_version: 1, server_version: 2 },
+      },
+    ])
+  })
+
+  it('an unauthenticated token gets one refresh, which ends the session as revoked if refused', async () => {
+    const { h, refreshOrRevoke, machine } = poller(body(true, false))
+    await h.check()
+    expect(refreshOrRevoke).toHaveBeenCalledTimes(1)
+    expect(machine.actions).toEqual([])
+  })
+
+  it('a network failure never ends the session', async () => {
+    const { h, machine } = poller(async () => {
+      throw httpError()
+    })
+    await expect(h.check()).rejects.toMatchObject({ code: 'unavailable' })
+    expect(machine.actions).toEqual([])
+  })
+
+  it('polls when due, once per period; with polling off, asks nothing', async () => {
+    const { h, calls } = poller(body(true, true))
+    h.restart()
+    h.poll(299_999)
+    expect(calls.send).not.toHaveBeenCalled()
+    h.poll(300_000)
+    expect(calls.send).toHaveBeenCalledTimes(1)
+    const off = poller(body(false, false), false)
+    expect(off.h.dueAt()).toBe(null)
+    expect(await off.h.keyChanged('a1')).toBe(false)
+    expect(off.calls.send).not.toHaveBeenCalled()
+  })
+})
+
+describe('machine, alone', () => {
+  function machine() {
+    const o = resolveOptions<U>({ storage: 'memory', crossTab: false })
+    const m = createMachine<U>(o, resolveEnvironment({ window: null, document: null }))
+    const events: string[] = []
+    m.emitter.on('loggedIn', () => void events.push('loggedIn'))
+    m.emitter.on('loggedOut', (e) => void events.push(`loggedOut:${e.reason}`))
+    m.emitter.on('synced', (e) => void events.push(`synced:${e.from}`))
+    m.emitter.on('refreshed', () => void events.push('refreshed'))
+    return { m, events }
+  }
+
+  it('a new session is written with a revision above whatever the slot holds', () => {
+    const { m } = machine()
+    m.shared.store().write(session({ rev: 500 }))
+    m.dispatch({ type: 'committed', session: session({ rev: 3 }), cause: 'sign-in' })
+    expect(m.session?.rev).toBe(501)
+    expect(m.readSlot()?.rev).toBe(501)
+  })
+
+  it('an update is written only over the same session, never over a newer one', () => {
+    const { m } = machine()
+    m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const mine = m.session!
+    m.shared.store().write(session({ rev: mine.rev + 1, accessToken: 'newer' }))
+    expect(m.persist({ ...mine, lastActivity: 99 }, false)).toBe(null)
+    expect(m.readSlot()?.accessToken).toBe('newer')
+  })
+
+  it('ending here clears the slot, unless it holds a newer session', () => {
+    const { m } = machine()
+    m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    expect(m.readSlot()).toBe(null)
+    const other = machine()
+    other.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    other.m.shared.store().write(session({ rev: 10_000, user: { name: 'grace' } }))
+    other.m.dispatch({ type: 'ended', reason: 'idle', by: 'here' })
+    expect(other.m.readSlot()?.user).toEqual({ name: 'grace' })
+  })
+
+  it('says what happened: one event per transition, none for what changed nothing', () => {
+    const { m, events } = machine()
+    m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    m.dispatch({
+      type: 'committed',
+      session: session({ accessToken: 'a2', rev: 2 }),
+      cause: 'refresh',
+    })
+    m.dispatch({ type: 'adopted', session: session({ accessToken: 'a3', rev: 9_999_999 }) })
+    m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    m.dispatch({ type: 'ended', reason: 'idle', by: 'here' })
+    expect(events).toEqual(['loggedIn', 'refreshed', 'synced:other-tab', 'loggedOut:logout'])
+  })
+})
