@@ -11,6 +11,10 @@ const self = [
     replacement: resolve(import.meta.dirname, 'src/react/index.ts'),
   },
   {
+    find: /^session-keeper\/backends$/,
+    replacement: resolve(import.meta.dirname, 'src/backends/index.ts'),
+  },
+  {
     find: /^session-keeper\/testing$/,
     replacement: resolve(import.meta.dirname, 'src/testing/index.ts'),
   },
@@ -30,7 +34,20 @@ export default defineConfig({
           name: 'core',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/react/**', 'test/e2e/**', '**/node_modules/**'],
+          exclude: ['test/react/**', 'test/e2e/**', 'test/integration/**', '**/node_modules/**'],
+        },
+      },
+      {
+        // Against real servers (Django + SimpleJWT, an OAuth 2.0 server) started by the tests on
+        // 127.0.0.1: real timers, bounded waits. `npm run test:integration` runs only these.
+        resolve: { alias: self },
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/browser/**', '**/node_modules/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

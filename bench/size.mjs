@@ -22,6 +22,10 @@ async function bundle(code, { cryptoExternal }) {
         alias: [
           { find: /^session-keeper\/react$/, replacement: resolve(root, 'src/react/index.ts') },
           { find: /^session-keeper\/testing$/, replacement: resolve(root, 'src/testing/index.ts') },
+          {
+            find: /^session-keeper\/backends$/,
+            replacement: resolve(root, 'src/backends/index.ts'),
+          },
           { find: /^session-keeper$/, replacement: resolve(root, 'src/index.ts') },
         ],
       },
@@ -54,6 +58,9 @@ const ENTRIES = {
   'session-keeper': `export * from 'session-keeper'`,
   'session-keeper/react': `export * from 'session-keeper/react'`,
   'session-keeper/testing': `export * from 'session-keeper/testing'`,
+  'session-keeper/backends': `export * from 'session-keeper/backends'`,
+  'backends: simpleJwt only': `export { simpleJwt } from 'session-keeper/backends'`,
+  'backends: oauth2 only': `export { oauth2 } from 'session-keeper/backends'`,
   'core + react': `export * from 'session-keeper'\nexport * from 'session-keeper/react'`,
 }
 

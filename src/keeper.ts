@@ -6,7 +6,7 @@ import { resolveEnvironment } from './core/environment.js'
 import type { SessionKeeper } from './core/instance.js'
 import { resolveOptions, type SessionKeeperOptions } from './core/options.js'
 import { installInterceptors } from './http/interceptors.js'
-import { createScope, normalizeURL } from './http/scope.js'
+import { createScope } from './http/scope.js'
 import { createBoot, type Boot } from './session/boot.js'
 import { createAuthCalls } from './session/calls.js'
 import { createFlows, type Flows } from './session/flows.js'
@@ -38,7 +38,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     contract<User, Credentials>({ endpoints: o.endpoints, mapAuthResponse: o.mapAuthResponse })
   const http = options.http ?? axios.create({ baseURL: o.baseURL })
   const cookieMode = o.credentials === 'cookie'
-  const inScope = createScope(o.baseURL)
+  const inScope = (url: string) => destination(url) !== 'outside'
   const env = resolveEnvironment(o.environment)
   const random = () => env().random()
   const isVisible = () => env().document?.visibilityState !== 'hidden'
@@ -94,7 +94,8 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
   })
 
   // Every URL an adapter builds for its auth calls: the interceptors leave those alone.
-  const authPaths = new Set(
+  const destination = createScope(
+    o.baseURL,
     [
       () => backend.login({} as Credentials),
       () => backend.register?.({}),
@@ -103,7 +104,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     ].flatMap((build) => {
       try {
         const request = build()
-        return request ? [normalizeURL(calls.url(request))] : []
+        return request ? [calls.url(request)] : []
       } catch {
         return []
       }
@@ -123,8 +124,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     teardown.push(
       installInterceptors(http, {
         cookieMode,
-        inScope,
-        isAuthEndpoint: (u) => authPaths.has(normalizeURL(u)),
+        destination,
         authorize: gate.authorize,
         getSession: () => machine.session,
         refresh: () => refresher.refresh(),

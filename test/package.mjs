@@ -1,5 +1,5 @@
 // Package correctness: build, publint, attw, then `npm pack` installed into an empty folder with
-// its peers, where all three entries must import (ESM and CJS) in plain Node without touching
+// its peers, where all four entries must import (ESM and CJS) in plain Node without touching
 // window, document, storage or navigator, and type-check under node16 resolution.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -63,7 +63,9 @@ try {
       const core = await import('session-keeper')
       const react = await import('session-keeper/react')
       const testing = await import('session-keeper/testing')
+      const backends = await import('session-keeper/backends')
       if (typeof core.createSessionKeeper !== 'function' || typeof react.AuthProvider !== 'function' || typeof testing.createMockAuthApi !== 'function') throw new Error('missing exports')
+      if (backends.simpleJwt().refresh('r').url !== '/api/token/refresh/') throw new Error('bad backends export')
       const keeper = core.createSessionKeeper({ storage: 'memory' })
       if (keeper.getSnapshot().status !== 'loading') throw new Error('bad snapshot')
       testing.createMockAuthApi({ baseURL: 'http://api.test' })
@@ -76,6 +78,7 @@ try {
       join(dir, 'cjs.cjs'),
       `${guard}
       const core = require('session-keeper'); require('session-keeper/react'); require('session-keeper/testing')
+      if (typeof require('session-keeper/backends').oauth2 !== 'function') throw new Error('bad backends export')
       if (!(new core.SessionError('config', 'x') instanceof Error)) throw new Error('bad export')
     `,
     )
@@ -88,10 +91,12 @@ try {
       import { createSessionKeeper, type SessionSnapshot } from 'session-keeper'
       import { AuthProvider, useAuth } from 'session-keeper/react'
       import { createMockAuthApi } from 'session-keeper/testing'
+      import { oauth2, type SessionBackend } from 'session-keeper/backends'
+      const backend: SessionBackend<unknown, { username: string; password: string }> = oauth2({ tokenPath: '/t', clientId: 'c' })
       const keeper = createSessionKeeper<{ name: string }>({ storage: 'memory' })
       const snap: SessionSnapshot<{ name: string }> = keeper.getSnapshot()
       if (snap.status === 'authenticated') snap.user?.name.toUpperCase()
-      void [AuthProvider, useAuth, createMockAuthApi]
+      void [AuthProvider, useAuth, createMockAuthApi, backend]
     `,
     )
     const compilerOptions = {

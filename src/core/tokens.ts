@@ -19,6 +19,11 @@ export interface Session<User = unknown> {
   lastActivity: number
   /** Bumped on every change of tokens or user, so tabs can tell new from old. */
   rev: number
+  /**
+   * Which sign-in this is: the revision it began with. An end ends the sign-in, whatever later
+   * revisions (refreshes, user updates) it has had. Absent in sessions stored before it existed.
+   */
+  sid?: number
   /** When a tab last claimed the restore-time `verify` call (one per browser). */
   verifiedAt?: number
   /**
@@ -36,6 +41,9 @@ export interface Session<User = unknown> {
 export function nextRev(previous: { rev: number } | null, now: number): number {
   return Math.max(now, (previous?.rev ?? 0) + 1)
 }
+
+/** Which sign-in `s` belongs to (see {@link Session.sid}). */
+export const sidOf = (s: { sid?: number; startedAt: number }): number => s.sid ?? s.startedAt
 
 /** True when `b` carries other credentials than `a` (a refresh or a new sign-in happened). */
 export function otherCredentials(a: Session<unknown>, b: Session<unknown>): boolean {
@@ -138,6 +146,7 @@ export function isSession(value: unknown, needsAccessToken: boolean): value is S
     (s.expiresAt === null || finite(s.expiresAt)) &&
     ['issuedAt', 'startedAt', 'lastActivity', 'rev'].every((k) => finite(s[k])) &&
     (s.skew === undefined || finite(s.skew)) &&
+    (s.sid === undefined || finite(s.sid)) &&
     'user' in s
   )
 }

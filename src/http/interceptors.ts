@@ -1,6 +1,6 @@
 import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios'
 import type { Session } from '../core/tokens.js'
-import { AUTH_CALL, fullURL } from './scope.js'
+import { AUTH_CALL, fullURL, type Destination } from './scope.js'
 
 declare module 'axios' {
   interface AxiosRequestConfig {
@@ -27,8 +27,8 @@ type Config = InternalAxiosRequestConfig & { [META]?: Meta; [AUTH_CALL]?: boolea
 /** What the interceptors need from the keeper. */
 export interface InterceptorHost<User> {
   cookieMode: boolean
-  inScope(url: string): boolean
-  isAuthEndpoint(url: string): boolean
+  /** Where a request goes (see `createScope`). */
+  destination(url: string): Destination
   /** Waits until the session's credentials are usable; `null` when there is no session. */
   authorize(): Promise<Session<User> | null>
   getSession(): Session<User> | null
@@ -43,10 +43,10 @@ export function installInterceptors<User>(
   http: AxiosInstance,
   host: InterceptorHost<User>,
 ): () => void {
-  const classify = (config: Config) => {
-    const url = fullURL(config.baseURL, config.url)
-    if (config.skipAuth || !host.inScope(url)) return 'outside'
-    return config[AUTH_CALL] || host.isAuthEndpoint(url) ? 'auth' : 'api'
+  const classify = (config: Config): Destination => {
+    if (config.skipAuth) return 'outside'
+    const where = host.destination(fullURL(config.baseURL, config.url))
+    return where === 'api' && config[AUTH_CALL] ? 'auth' : where
   }
 
   const request = http.interceptors.request.use(async (config: Config) => {

@@ -30,18 +30,26 @@ export function fullURL(baseURL: string | undefined, url: string | undefined): s
   return baseURL.replace(/\/+$/, '') + '/' + u.replace(/^\/+/, '')
 }
 
+/** Where a request goes: outside the API base, to an auth endpoint under it, or to the API. */
+export type Destination = 'outside' | 'auth' | 'api'
+
 /**
- * Decides whether a URL lies under the API base: same scheme, host and port, and a path inside the
- * base path on a segment boundary. Protocol-relative URLs, other origins and an `http://` variant
- * of an `https://` API are all outside.
+ * Decides where a URL goes, parsing it once: under the API base means the same scheme, host and
+ * port, and a path inside the base path on a segment boundary (protocol-relative URLs, other
+ * origins and an `http://` variant of an `https://` API are all outside); under it, `authURLs`
+ * (compared by origin and path, whatever the query) are auth endpoints.
  */
-export function createScope(apiBase: string): (url: string) => boolean {
+export function createScope(
+  apiBase: string,
+  authURLs: string[] = [],
+): (url: string) => Destination {
   const page = pageHref()
+  const auth = new Set(authURLs.map(normalizeURL))
   let base: URL
   try {
     base = new URL(apiBase || '/', page)
   } catch {
-    return () => false
+    return () => 'outside'
   }
   const prefix = base.pathname.replace(/\/+$/, '')
   return (url) => {
@@ -49,10 +57,16 @@ export function createScope(apiBase: string): (url: string) => boolean {
     try {
       target = new URL(url, page)
     } catch {
-      return false
+      return 'outside'
     }
-    if (target.protocol !== base.protocol || target.host !== base.host) return false
-    return prefix === '' || target.pathname === prefix || target.pathname.startsWith(prefix + '/')
+    const path = target.pathname
+    if (
+      target.protocol !== base.protocol ||
+      target.host !== base.host ||
+      (prefix !== '' && path !== prefix && !path.startsWith(prefix + '/'))
+    )
+      return 'outside'
+    return auth.size && auth.has(target.origin + path.replace(/\/+$/, '')) ? 'auth' : 'api'
   }
 }
 

@@ -2,7 +2,7 @@ import type { SessionBackend } from '../core/backend.js'
 import { backoffDelay } from '../core/backoff.js'
 import type { Clock } from '../core/clock.js'
 import { statusOf } from '../core/errors.js'
-import { expiryOf } from '../core/tokens.js'
+import { expiryOf, sidOf } from '../core/tokens.js'
 import type { AuthCalls } from './calls.js'
 import type { Flows } from './flows.js'
 import { pastDeadline, type Timeouts } from './gate.js'
@@ -90,6 +90,7 @@ export function createBoot<User>(d: BootDeps<User>) {
           startedAt: t?.startedAt ?? now,
           lastActivity: t?.lastActivity ?? now,
           rev: t?.rev ?? now,
+          ...(t ? { sid: sidOf(t) } : {}),
         },
       })
     } catch (error) {

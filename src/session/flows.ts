@@ -2,7 +2,7 @@ import type { SessionBackend } from '../core/backend.js'
 import { backoffDelay } from '../core/backoff.js'
 import type { Clock } from '../core/clock.js'
 import { SessionError, callFailed, isSessionError, statusOf } from '../core/errors.js'
-import { decodeJwt, expiryOf, nextRev, nonEmptyString, skewOf } from '../core/tokens.js'
+import { decodeJwt, expiryOf, nextRev, nonEmptyString, sidOf, skewOf } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
 import type { AuthCalls } from './calls.js'
 import type { Machine } from './machine.js'
@@ -151,7 +151,7 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
         m.dispatch({
           type: 'committed',
           cause: 'update',
-          session: { ...s, user: answer.user, rev: nextRev(s, clock.now()) },
+          session: { ...s, user: answer.user, rev: nextRev(s, clock.now()), sid: sidOf(s) },
         })
     } catch {
       // a 401 went through the refresh path already; network failures never end a session

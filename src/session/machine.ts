@@ -1,12 +1,9 @@
 import { createEmitter, createSnapshotStore } from '../core/emitter.js'
 import type { Environment, ResolvedOptions } from '../core/options.js'
-import type { Session } from '../core/tokens.js'
+import { sidOf, type Session } from '../core/tokens.js'
 import type { SessionEvent, SessionSnapshot, StorageErrorReason } from '../core/types.js'
 import { createShared } from './shared.js'
 import { initialState, transition, type Action, type SessionState } from './transition.js'
-
-/** An end message that ends whatever session a tab holds (tampering). */
-export const ANY_REV = Number.MAX_SAFE_INTEGER
 
 const snapshotOf = <User>(s: SessionState<User>): SessionSnapshot<User> =>
   s.status === 'authenticated' && s.session
@@ -66,21 +63,34 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   let writeFailure: StorageErrorReason | null = null
   /** The newest revision this tab has held or seen end: nothing at or below it is adopted again. */
   let knownRev = 0
+  /** Sign-ins this tab has seen end: none of their revisions is adopted again. */
+  const ended = new Set<number>()
   const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
 
-  /** What the slot holds now: a session, `null` for nothing, `undefined` when it cannot be read. */
+  /**
+   * What the slot holds now: a session (with the last activity any tab recorded), `null` for
+   * nothing, `undefined` when it cannot be read.
+   */
   function readSlot(): Session<User> | null | undefined {
     const read = store().read()
-    if (read.ok) return read.session
-    if (read.reason !== 'unavailable') tampered(read.reason)
-    return undefined
+    if (!read.ok) {
+      if (read.reason !== 'unavailable') tampered(read.reason)
+      return undefined
+    }
+    const s = read.session
+    const at = s && shared.activity.read()
+    return s && at && at > s.lastActivity ? { ...s, lastActivity: at } : s
   }
 
-  /** The slot failed its check: cleared, reported, and the session ended in every tab. */
+  /**
+   * The slot failed its check: cleared, reported, and the session ended in every tab: every session
+   * written until now (revisions are time-based), not one signed in after it was found.
+   */
   function tampered(why: StorageErrorReason): void {
     store().clear()
     emitter.emit({ type: 'storageError', reason: why })
-    post({ kind: 'end', reason: 'tampered', rev: ANY_REV })
+    knownRev = Math.max(knownRev, o.clock.now())
+    post({ kind: 'end', reason: 'tampered', rev: knownRev, sid: 0 })
     if (state.session) dispatch({ type: 'ended', reason: 'tampered', by: 'other-tab' })
     else dispatch({ type: 'settled', reason: 'tampered' })
   }
@@ -93,8 +103,12 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
    */
   function persist(s: Session<User>, replace: boolean): Session<User> | null {
     const stored = readSlot()
-    if (replace) s = { ...s, rev: Math.max(s.rev, (stored?.rev ?? 0) + 1) }
-    else if (stored !== undefined && stored?.rev !== s.rev) return null
+    // Above the slot and above every revision this tab has held or seen end: a sign-in in the
+    // millisecond of a sign-out must not take the ended session's number.
+    if (replace) {
+      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1)
+      s = { ...s, rev, sid: s.sid ?? rev } // a new sign-in is named by its first revision
+    } else if (stored !== undefined && stored?.rev !== s.rev) return null
     knownRev = Math.max(knownRev, s.rev)
     const failure = store().write(
       cookieMode ? { ...s, accessToken: null, refreshToken: null, user: null, expiresAt: null } : s,
@@ -111,13 +125,19 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     state = transition(prev, action)
     if (state === prev) return
     if (action.type === 'ended' && prev.session) {
-      const rev = prev.session.rev
+      const { rev } = prev.session
+      const sid = sidOf(prev.session)
       knownRev = Math.max(knownRev, rev)
-      if (action.by === 'here') {
-        const stored = readSlot()
-        if (stored !== undefined && (stored?.rev ?? 0) <= rev) store().clear()
-        post({ kind: 'end', reason: action.reason, rev })
+      ended.add(sid)
+      // The slot is cleared unless it holds another, newer sign-in: by the tab that ended the
+      // session, and by the tabs that follow, since one of them may have written a later revision
+      // of the same sign-in (a user update) that reached storage after the first clear.
+      const stored = readSlot()
+      if (stored && (sidOf(stored) === sid || (action.by === 'here' && stored.rev <= rev))) {
+        store().clear()
+        shared.activity.clear()
       }
+      if (action.by === 'here') post({ kind: 'end', reason: action.reason, rev, sid })
     }
     if (state.session) knownRev = Math.max(knownRev, state.session.rev)
     snapshot.set(snapshotOf(state))
@@ -147,10 +167,13 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     get knownRev() {
       return knownRev
     },
-    /** Another tab ended revision `rev`: nothing at or below it is adopted again. */
-    noteEnded(rev: number) {
-      if (rev < ANY_REV) knownRev = Math.max(knownRev, rev)
+    /** Another tab ended sign-in `sid` at revision `rev`: none of it is adopted again. */
+    noteEnded(rev: number, sid: number) {
+      knownRev = Math.max(knownRev, rev)
+      ended.add(sid)
     },
+    /** Whether sign-in `sid` has ended (here, or in a tab that said so). */
+    hasEnded: (sid: number) => ended.has(sid),
     /** Calls `fn` after each change; returns the unsubscribe. */
     onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {
       changed.add(fn)

@@ -2,7 +2,7 @@ import type { SessionBackend } from '../core/backend.js'
 import { backoffDelay, marginFor } from '../core/backoff.js'
 import type { Clock } from '../core/clock.js'
 import { SessionError, callFailed, sessionEnded } from '../core/errors.js'
-import { expiryOf, nextRev, otherCredentials, type Session } from '../core/tokens.js'
+import { expiryOf, nextRev, otherCredentials, sidOf, type Session } from '../core/tokens.js'
 import type { EndReason } from '../core/types.js'
 import type { RefreshLock } from '../sync/lock.js'
 import type { AuthCalls } from './calls.js'
@@ -10,6 +10,12 @@ import type { Machine } from './machine.js'
 
 /** How long a tab that waited for the lock looks for the winner's result before refreshing. */
 const SETTLE_MS = 250
+/**
+ * How long the tab that refreshed keeps the lock after its storage write: a tab asking in that
+ * moment waits, then finds the write (browsers propagate localStorage between tabs late), instead
+ * of taking the lock at once and sending the refresh token just spent. Its own callers do not wait.
+ */
+const HOLD_MS = 100
 
 /** What the refresher uses. */
 export interface RefresherDeps<User> {
@@ -94,59 +100,87 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     throw error
   }
 
-  async function run(onReject: EndReason): Promise<Session<User>> {
+  /** Runs one attempt under the lock; resolves as soon as it has an outcome. */
+  function run(onReject: EndReason): Promise<Session<User>> {
     const started = m.session
-    if (!started) throw sessionEnded()
-    return d.lock().run(async (contended) => {
-      // Another tab may have refreshed while we waited: its session (read from storage, or
-      // already adopted from its message) is newer than the one we set out to refresh.
-      d.sync()
-      // Browsers hand a released lock on before the winner's storage write reaches this tab
-      // (Chromium propagates localStorage between renderers asynchronously): when we had to
-      // wait, give that write, or the winner's message, a moment to arrive.
-      if (contended && !replacedSince(started)) await awaitOtherTab()
-      const current = m.session
-      if (!current) throw sessionEnded()
-      if (replacedSince(started)) return succeeded(current)
-      if (clock.now() < sharedUntil)
-        throw new SessionError('refresh_unavailable', 'Another tab is backing off; will retry.')
-      let body: unknown
-      try {
-        body = await d.calls.send(d.backend.refresh(d.cookieMode ? null : current.refreshToken))
-      } catch (error) {
-        const kind = d.calls.kind('refresh', error)
-        if (kind === 'transient') return transient(error)
-        // A refused refresh token may only mean another tab rotated it and its write has not
-        // reached us yet: look once more before ending the session. Never a wrong logout.
-        await awaitOtherTab()
-        const after = replacedSince(current)
-        return after ? succeeded(after) : rejected(onReject, current, kind === 'config')
-      }
-      const result = d.calls.readTokens<User>(body)
-      if (!result && !d.cookieMode) return transient(null)
-      // A logout, or other credentials (a new sign-in, another tab's refresh), that arrived while
-      // we waited win over this result; a mere update of the user does not.
-      const latest = m.session
-      if (!latest) throw sessionEnded()
-      if (otherCredentials(latest, current)) return succeeded(latest)
-      const receivedAt = clock.now()
-      const accessToken = result?.accessToken ?? null
-      // Stored (rotated refresh token included) before the lock is released or anyone uses it.
-      m.dispatch({
-        type: 'committed',
-        cause: 'refresh',
-        session: {
-          ...latest,
-          accessToken,
-          refreshToken: result?.refreshToken ?? latest.refreshToken,
-          expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
-          issuedAt: receivedAt,
-          user: result?.user ?? latest.user,
-          rev: nextRev(latest, receivedAt),
-        },
-      })
-      return succeeded(m.session!)
+    if (!started) return Promise.reject(sessionEnded())
+    return new Promise((resolve, reject) => {
+      d.lock()
+        .run(async (contended) => {
+          const outcome = attempt(started, onReject, contended)
+          outcome.then(resolve, reject)
+          const wrote = await outcome.then(
+            () => committed,
+            () => false,
+          )
+          if (wrote) await new Promise<void>((done) => clock.schedule(done, HOLD_MS))
+        })
+        .catch(reject)
     })
+  }
+
+  /** True after an attempt that refreshed and wrote (not one that adopted another tab's result). */
+  let committed = false
+
+  async function attempt(
+    started: Session<User>,
+    onReject: EndReason,
+    contended: boolean,
+  ): Promise<Session<User>> {
+    committed = false
+    // Another tab may have refreshed while we waited: its session (read from storage, or
+    // already adopted from its message) is newer than the one we set out to refresh.
+    d.sync()
+    // Browsers hand a released lock on before the winner's storage write reaches this tab
+    // (Chromium propagates localStorage between renderers asynchronously): when we had to
+    // wait, give that write, or the winner's message, a moment to arrive.
+    if (contended && !replacedSince(started)) await awaitOtherTab()
+    const current = m.session
+    if (!current) throw sessionEnded()
+    if (replacedSince(started)) return succeeded(current)
+    if (clock.now() < sharedUntil)
+      throw new SessionError('refresh_unavailable', 'Another tab is backing off; will retry.')
+    let body: unknown
+    try {
+      body = await d.calls.send(d.backend.refresh(d.cookieMode ? null : current.refreshToken))
+    } catch (error) {
+      const kind = d.calls.kind('refresh', error)
+      if (kind === 'transient') return transient(error)
+      // A refused refresh token may only mean another tab rotated it and its write has not
+      // reached us yet: look once more before ending the session. Never a wrong logout.
+      await awaitOtherTab()
+      const after = replacedSince(current)
+      return after ? succeeded(after) : rejected(onReject, current, kind === 'config')
+    }
+    const result = d.calls.readTokens<User>(body)
+    if (!result && !d.cookieMode) return transient(null)
+    // A logout, or other credentials (a new sign-in, another tab's refresh), that arrived while
+    // we waited win over this result; a mere update of the user does not.
+    const latest = m.session
+    if (!latest) throw sessionEnded()
+    if (otherCredentials(latest, current)) return succeeded(latest)
+    const receivedAt = clock.now()
+    const accessToken = result?.accessToken ?? null
+    // Stored (rotated refresh token included) before the lock is released or anyone uses it.
+    // In cookie mode each tab refreshes its own access token, which no other tab shares: the
+    // revision names the sign-in there, so every tab keeps the same one.
+    m.dispatch({
+      type: 'committed',
+      cause: 'refresh',
+      keepRev: d.cookieMode,
+      session: {
+        ...latest,
+        accessToken,
+        refreshToken: result?.refreshToken ?? latest.refreshToken,
+        expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
+        issuedAt: receivedAt,
+        user: result?.user ?? latest.user,
+        rev: d.cookieMode ? latest.rev : nextRev(latest, receivedAt),
+        sid: sidOf(latest),
+      },
+    })
+    committed = true
+    return succeeded(m.session!)
   }
 
   /** The network came back or the tab came into view: retry at once. */

@@ -1,4 +1,4 @@
-import { createEnvelope, plainCodec } from '../storage/envelope.js'
+import { createEnvelope, plainCodec, type Codec } from '../storage/envelope.js'
 import { createSessionStore, resolveStorage, type SessionStore } from '../storage/store.js'
 import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
 import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
@@ -48,6 +48,44 @@ export function createShared<User>(
         o.secret ? createEnvelope(o.secret, storageKey) : plainCodec,
         o.credentials !== 'cookie',
       )),
+
+    /**
+     * The last activity seen in any tab, in a record of its own (sealed like the slot, bound to its
+     * own name): activity is written without the lock, often, by tabs whose view of storage may
+     * lag, so it must never carry tokens that could overwrite another tab's refresh. An unreadable
+     * record counts as none (it cannot be forged without the secret).
+     */
+    activity: {
+      key: `${storageKey}:activity`,
+      codec: null as Codec | null,
+      read(): number {
+        try {
+          const raw = storage().getItem(this.key)
+          const opened = raw === null ? null : this.seal().open(raw)
+          const at: unknown = opened?.ok ? JSON.parse(opened.plaintext) : 0
+          return Number.isFinite(at) ? (at as number) : 0
+        } catch {
+          return 0
+        }
+      },
+      write(at: number): void {
+        try {
+          storage().setItem(this.key, this.seal().seal(JSON.stringify(at)))
+        } catch {
+          // a full storage: the slot's own lastActivity still counts
+        }
+      },
+      clear(): void {
+        try {
+          storage().removeItem(this.key)
+        } catch {
+          // nothing to clear
+        }
+      },
+      seal(): Codec {
+        return (this.codec ??= o.secret ? createEnvelope(o.secret, this.key) : plainCodec)
+      },
+    },
 
     /** The browser-wide refresh lock: Web Locks, else a lease in storage; none without `crossTab`. */
     lock(): RefreshLock {

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../core/options.js'
-import { otherCredentials } from '../core/tokens.js'
+import { otherCredentials, sidOf } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
 import type { Machine } from './machine.js'
 
@@ -43,19 +43,29 @@ export function createTabs<User>(
     wantedRev = Math.max(wantedRev, wanted)
     const stored = m.readSlot()
     const current = m.session
-    // A newer revision, or (told by its writer) the very revision another tab wrote last. The same
-    // revision with other tokens means two tabs wrote at once: the slot holds the last write.
+    if (!stored) return (awaitWanted(), false)
+    const [sid, ours] = [sidOf(stored), current && sidOf(current)]
+    // Sessions rank by sign-in first, then revision: a newer sign-in wins over any revision of an
+    // older one, even one written after it by a tab whose view of storage lagged. Within one
+    // sign-in, the newer revision wins; the same revision written twice, or (told by its writer)
+    // the revision another tab wrote last, means the slot holds the last write: follow it.
     const adopt =
-      stored &&
-      (stored.rev > (current?.rev ?? m.knownRev) ||
-        (current !== null &&
-          otherCredentials(stored, current) &&
-          (stored.rev === current.rev || stored.rev === wantedRev)))
-    if (stored && adopt) m.dispatch({ type: 'adopted', session: stored })
-    else if (stored && current && stored.rev === current.rev)
+      !m.hasEnded(sid) &&
+      (current === null
+        ? stored.rev > m.knownRev
+        : sid > ours! ||
+          (sid === ours &&
+            (stored.rev > current.rev ||
+              (otherCredentials(stored, current) &&
+                (stored.rev === current.rev || stored.rev === wantedRev)))))
+    if (adopt) m.dispatch({ type: 'adopted', session: stored })
+    else if (current && sid < ours!)
+      // An older sign-in landed over ours: write ours back, so every tab converges on it.
+      m.dispatch({ type: 'committed', cause: 'update', session: current })
+    else if (current && stored.rev === current.rev)
       m.dispatch({ type: 'active', at: stored.lastActivity })
     awaitWanted()
-    return !!adopt
+    return adopt
   }
 
   /**
@@ -73,8 +83,8 @@ export function createTabs<User>(
   }
 
   /**
-   * Activity seen here (`local`) or in another tab. Sharing with the tabs and persisting are
-   * throttled; a write the slot refuses (a newer session is there) adopts what it holds.
+   * Activity seen here (`local`) or in another tab. Sharing with the tabs and persisting (in the
+   * activity record, never the token slot) are throttled.
    */
   function active(at: number, local: boolean): void {
     const warned = m.state.warningAt !== null
@@ -88,8 +98,16 @@ export function createTabs<User>(
     }
     if (at - lastPersisted >= Math.min(60_000, idleTimeout === false ? 60_000 : idleTimeout / 10)) {
       lastPersisted = at
-      if (!m.persist(s, false)) sync()
+      m.shared.activity.write(at)
     }
+  }
+
+  /** Writes this tab's session back if the slot lost it to an older sign-in's end. */
+  function keepOurs(): void {
+    const s = m.session
+    const stored = s && !cookieMode ? m.readSlot() : undefined
+    if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
+      m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
 
   function receive(message: TabMessage): void {
@@ -98,13 +116,20 @@ export function createTabs<User>(
         if (!cookieMode) sync(message.rev)
         else if ((m.session?.rev ?? m.knownRev) < message.rev) deps.askServer()
         break
-      case 'end':
-        m.noteEnded(message.rev)
-        // The end of an older session than this tab's (a sign-out, then a new sign-in) is old news;
-        // the tab that ended it cleared the slot, so a following tab never touches it.
-        if (m.session && m.session.rev <= message.rev)
+      case 'end': {
+        m.noteEnded(message.rev, message.sid)
+        // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news.
+        const s = m.session
+        if (s && (sidOf(s) === message.sid || s.rev <= message.rev))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
+        else if (s) {
+          // The tab that ended the older sign-in may have cleared the slot on a view that did not
+          // show ours yet: look now, and once its clear has surely arrived.
+          keepOurs()
+          o.clock.schedule(keepOurs, 250)
+        }
         break
+      }
       case 'activity':
         active(message.at, false)
         break

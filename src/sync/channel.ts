@@ -7,7 +7,7 @@ import type { ChannelLike } from '../core/options.js'
  */
 export type TabMessage =
   | { kind: 'session'; rev: number }
-  | { kind: 'end'; reason: EndReason; rev: number }
+  | { kind: 'end'; reason: EndReason; rev: number; sid: number }
   | { kind: 'activity'; at: number }
   | { kind: 'health'; at: number; health: TokenHealth }
   | { kind: 'backoff'; until: number }
@@ -42,7 +42,7 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
   const ok =
     field !== undefined &&
     Number.isFinite(m[field]) &&
-    (m.kind !== 'end' || END_REASONS.has(m.reason as string)) &&
+    (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && Number.isFinite(m.sid))) &&
     (m.kind !== 'health' ||
       (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null

@@ -71,9 +71,10 @@ function readLease(storage: StorageLike, key: string): Lease | null {
  * Fallback lock: a lease in the shared storage with an expiry, polled. Web storage is not atomic
  * across processes: tabs that ask in the same moment all find the lease free, because each one's
  * write reaches the others late. Storage converges on the last write, so a tab that wrote its lease
- * waits `pollMs` and holds the lock only if its lease is still the one there. This closes the race
- * for writes that arrive within `pollMs`; the refresh endpoint's reuse grace window (see README,
- * server guidance) covers slower ones.
+ * waits `pollMs` and holds the lock only if its lease is still the one there. A rival that wrote
+ * before seeing ours did so within one propagation delay of our write, and its write reaches us one
+ * delay later: the pause closes the race for delays up to `pollMs / 2`; the refresh endpoint's reuse
+ * grace window (see README, server guidance) covers slower ones.
  */
 export function leaseLock(
   storage: StorageLike,
@@ -82,7 +83,7 @@ export function leaseLock(
   clock: Clock,
   timeoutMs: number,
   leaseMs: number,
-  pollMs = 50,
+  pollMs = 100,
 ): RefreshLock {
   const pause = () => new Promise<void>((resolve) => clock.schedule(resolve, pollMs))
   const tryAcquire = async (): Promise<boolean> => {

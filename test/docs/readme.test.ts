@@ -59,7 +59,10 @@ describe('README samples', () => {
         server?.close()
       }
       // what the samples say they print, they print
-      if (sample.code.includes("console.log(data.user) // 'ada'"))
+      if (
+        sample.code.includes("console.log(data.user) // 'ada'") ||
+        sample.code.includes("console.log(user?.login) // 'ada'")
+      )
         expect(logs).toContainEqual(['ada'])
       if (sample.code.includes('console.log(api.counts.health) // 1')) {
         expect(logs).toContainEqual([false, { status: 'unauthenticated', reason: 'incompatible' }])

@@ -12,6 +12,7 @@ import {
   useMockApi,
   type User,
 } from '../harness.js'
+import { browser } from '../tabs.js'
 
 const TTL = 120_000
 const { server, api, makeKeeper } = useMockApi({ accessTtlMs: TTL, credentials: 'cookie' })
@@ -351,5 +352,26 @@ describe('cookie mode: the timeline survives reloads and closed tabs', () => {
     reloaded.start()
     await pass(1000)
     expect(reloaded.getSnapshot()).toMatchObject({ status: 'authenticated' })
+  })
+})
+
+describe('cookie mode: tabs', () => {
+  it('after each tab refreshed its own token, a sign-out in one ends the other as a sign-out', async () => {
+    const b = browser()
+    const [a, other] = [b.tab(), b.tab()].map((t) => {
+      const keeper = cookieKeeper(t.options.storage as never, t.options)
+      keeper.start()
+      return keeper
+    })
+    await settle(a!.login(ADA))
+    await pass(1000)
+    expect(other!.getSnapshot()).toMatchObject({ status: 'authenticated' })
+    // each tab holds its own access token and refreshes it itself
+    await settle(a!.refresh())
+    await settle(other!.refresh())
+    await settle(a!.refresh())
+    await settle(other!.logout())
+    await pass(1000)
+    expect(a!.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
   })
 })

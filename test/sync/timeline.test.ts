@@ -96,19 +96,126 @@ describe.each([
   })
 })
 
+describe('one refresh per browser, even when storage is late', () => {
+  it.each([true, false])(
+    'two tabs reaching the refresh margin together send the refresh token once (Web Locks: %s)',
+    async (webLocks) => {
+      const b = browser({ webLocks, broadcastChannel: false, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(1000)
+      await vi.advanceTimersByTimeAsync(TTL - 60_000)
+      await pass(2000)
+      expect(api().counts.refresh).toBe(1)
+      for (const t of [a, tabB]) expect(t.keeper.getSnapshot().status).toBe('authenticated')
+    },
+  )
+
+  it.each([0, 20, 37, 45])(
+    'storage lease: a refresh asked for %i ms before another tab’s automatic one is still the only one',
+    async (early) => {
+      const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(1000)
+      await vi.advanceTimersByTimeAsync(TTL - 60_000 - 1000 - early)
+      const asked = a.keeper.refresh()
+      await pass(2000)
+      await asked
+      expect(api().counts.refresh).toBe(1)
+      for (const t of [a, tabB]) expect(t.keeper.getSnapshot().status).toBe('authenticated')
+    },
+  )
+
+  it('a sign-in in the millisecond of a sign-out is numbered above the ended session', async () => {
+    const b = browser({ broadcastChannel: false })
+    const [a, tabB] = [open(b), open(b)]
+    const before = Date.now() // sign-in, sign-out and sign-in again, all in one millisecond
+    await settle(a.keeper.login(ADA))
+    expect(userOf(tabB.keeper)).toBe('ada')
+    void a.keeper.logout()
+    await settle(a.keeper.login(ADA))
+    expect(Date.now()).toBe(before)
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+  })
+})
+
+describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it.each([false, true])(
+    'a sign-out in a tab that has not seen a newer sign-in yet leaves no tab disagreeing (BroadcastChannel: %s)',
+    async (broadcastChannel) => {
+      const b = browser({ webLocks: false, broadcastChannel, storageLagMs: 40 })
+      const [a, tabB] = [open(b), open(b)]
+      await settle(a.keeper.login(ADA))
+      await pass(3000)
+      await settle(a.keeper.login(ADA)) // a new sign-in…
+      await settle(tabB.keeper.logout()) // …and, before B sees it, a sign-out of the old one
+      await pass(2000)
+      const users = [userOf(a.keeper), userOf(tabB.keeper), userOf(open(b).keeper)]
+      expect(new Set(users).size).toBe(1)
+    },
+  )
+
+  it('a sign-in right after tampering was found survives the late tamper message', async () => {
+    const b = browser({ channelLagMs: 30 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    const raw = b.storage.backing.getItem('session-keeper')!
+    b.storage.backing.setItem('session-keeper', raw.slice(0, -4) + 'AAAA')
+    await settle(a.keeper.login(ADA)) // finds the slot tampered with, ends, signs in afresh
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
+  it('a user update written by a freshly reloaded tab does not outlive a sign-out in another', async () => {
+    const b = browser({ broadcastChannel: false, storageLagMs: 40 })
+    const a = open(b)
+    const first = open(b)
+    await settle(a.keeper.login(ADA))
+    first.keeper.destroy()
+    await vi.advanceTimersByTimeAsync(100)
+    // the reloaded tab restores and confirms the user: a later revision of the same sign-in
+    const reloaded = open(b, { verifyOnRestore: true })
+    expect(userOf(reloaded.keeper)).toBe('ada')
+    await vi.advanceTimersByTimeAsync(1)
+    await settle(a.keeper.logout())
+    await pass(2000)
+    for (const t of [a, reloaded])
+      expect(t.keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(open(b).keeper.getSnapshot().status).toBe('unauthenticated')
+  })
+})
+
 describe('revisions order writes across tabs', () => {
+  it('a refresh of an older sign-in, written late, never outranks a newer sign-in', async () => {
+    const b = browser({ broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(GRACE))
+    await vi.advanceTimersByTimeAsync(2)
+    // A signs in as Ada before Grace's sign-in reaches it; B refreshes Grace's session before
+    // Ada's sign-in reaches it, so its write lands after hers
+    await settle(a.keeper.login(ADA))
+    await settle(tabB.keeper.refresh())
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
   it('two commits in one millisecond in tab A, then a write in tab B: both tabs end on B’s', async () => {
     const b = browser()
     const [a, tabB] = [open(b), open(b)]
     await settle(a.keeper.login(ADA))
     await pass(1000)
     tabB.deafen() // B misses A's next two writes
-    // fake time does not move in zero-length turns: two writes within one millisecond
+    // a coarse clock: both of A's writes and B's all read the same millisecond
     const before = Date.now()
     await settle(a.keeper.refresh())
+    vi.setSystemTime(before)
     await settle(a.keeper.refresh())
+    vi.setSystemTime(before)
     await settle(tabB.keeper.login(GRACE))
-    expect(Date.now()).toBe(before)
     await pass(2000)
     expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
     expect(userOf(open(b).keeper)).toBe('grace')
