@@ -5,6 +5,9 @@ import type { SessionEvent, SessionSnapshot, StorageErrorReason } from '../core/
 import { createShared } from './shared.js'
 import { initialState, transition, type Action, type SessionState } from './transition.js'
 
+/** How long a tab following another tab's end waits for its view of storage to catch up. */
+const FOLLOW_CLEAR_MS = 250
+
 const snapshotOf = <User>(s: SessionState<User>): SessionSnapshot<User> =>
   s.status === 'authenticated' && s.session
     ? {
@@ -65,6 +68,11 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   let knownRev = 0
   /** Sign-ins this tab has seen end: none of their revisions is adopted again. */
   const ended = new Set<number>()
+  /**
+   * New sign-ins are numbered above this too: a tamper end covers every revision written until it
+   * was found, so a sign-in made right after must be numbered above it.
+   */
+  let numberFloor = 0
   const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
 
   /**
@@ -89,8 +97,8 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   function tampered(why: StorageErrorReason): void {
     store().clear()
     emitter.emit({ type: 'storageError', reason: why })
-    knownRev = Math.max(knownRev, o.clock.now())
-    post({ kind: 'end', reason: 'tampered', rev: knownRev, sid: 0 })
+    numberFloor = Math.max(knownRev, numberFloor, o.clock.now())
+    post({ kind: 'end', reason: 'tampered', rev: numberFloor, sid: 0 })
     if (state.session) dispatch({ type: 'ended', reason: 'tampered', by: 'other-tab' })
     else dispatch({ type: 'settled', reason: 'tampered' })
   }
@@ -106,8 +114,10 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     // Above the slot and above every revision this tab has held or seen end: a sign-in in the
     // millisecond of a sign-out must not take the ended session's number.
     if (replace) {
-      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1)
-      s = { ...s, rev, sid: s.sid ?? rev } // a new sign-in is named by its first revision
+      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1, numberFloor + 1)
+      // A new sign-in is named by its first revision, plus a random fraction so that two tabs
+      // signing in within one millisecond never share a name.
+      s = { ...s, rev, sid: s.sid ?? rev + env().random() }
     } else if (stored !== undefined && stored?.rev !== s.rev) return null
     knownRev = Math.max(knownRev, s.rev)
     const failure = store().write(
@@ -129,15 +139,21 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       const sid = sidOf(prev.session)
       knownRev = Math.max(knownRev, rev)
       ended.add(sid)
-      // The slot is cleared unless it holds another, newer sign-in: by the tab that ended the
-      // session, and by the tabs that follow, since one of them may have written a later revision
-      // of the same sign-in (a user update) that reached storage after the first clear.
-      const stored = readSlot()
-      if (stored && (sidOf(stored) === sid || (action.by === 'here' && stored.rev <= rev))) {
-        store().clear()
-        shared.activity.clear()
+      // The tab that ended the session clears the slot, unless it holds a newer one. The tabs that
+      // follow clear it too if it still holds that sign-in once their view of storage has caught
+      // up (one of them may have written a later revision of it, a user update, that reached
+      // storage after the first clear); at once, a stale view could take a newer sign-in for it.
+      const clearIf = (ours: (s: Session<User>) => boolean) => {
+        const stored = readSlot()
+        if (stored && ours(stored)) {
+          store().clear()
+          shared.activity.clear()
+        }
       }
-      if (action.by === 'here') post({ kind: 'end', reason: action.reason, rev, sid })
+      if (action.by === 'here') {
+        clearIf((s) => sidOf(s) === sid || s.rev <= rev)
+        post({ kind: 'end', reason: action.reason, rev, sid })
+      } else o.clock.schedule(() => clearIf((s) => sidOf(s) === sid), FOLLOW_CLEAR_MS)
     }
     if (state.session) knownRev = Math.max(knownRev, state.session.rev)
     snapshot.set(snapshotOf(state))
@@ -169,8 +185,11 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     },
     /** Another tab ended sign-in `sid` at revision `rev`: none of it is adopted again. */
     noteEnded(rev: number, sid: number) {
-      knownRev = Math.max(knownRev, rev)
-      ended.add(sid)
+      if (!sid) numberFloor = Math.max(numberFloor, rev)
+      else {
+        knownRev = Math.max(knownRev, rev)
+        ended.add(sid)
+      }
     },
     /** Whether sign-in `sid` has ended (here, or in a tab that said so). */
     hasEnded: (sid: number) => ended.has(sid),

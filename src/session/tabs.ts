@@ -52,7 +52,7 @@ export function createTabs<User>(
     const adopt =
       !m.hasEnded(sid) &&
       (current === null
-        ? stored.rev > m.knownRev
+        ? stored.rev >= m.knownRev
         : sid > ours! ||
           (sid === ours &&
             (stored.rev > current.rev ||
@@ -119,8 +119,9 @@ export function createTabs<User>(
       case 'end': {
         m.noteEnded(message.rev, message.sid)
         // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news.
+        // (A tamper end, sid 0, ends every sign-in written until it was found.)
         const s = m.session
-        if (s && (sidOf(s) === message.sid || s.rev <= message.rev))
+        if (s && (sidOf(s) === message.sid || (message.sid === 0 && s.rev <= message.rev)))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
           // The tab that ended the older sign-in may have cleared the slot on a view that did not
@@ -145,11 +146,15 @@ export function createTabs<User>(
     sync,
     active,
 
-    /** Opens the channel and listens for the slot's `storage` event; returns the teardown. */
+    /**
+     * Opens the channel and listens for the slot's `storage` event (other tabs' writes, visible
+     * here late in some browsers); returns the teardown.
+     */
     open(window: EventTarget | null, slotKey: string): () => void {
       const close = m.shared.open(receive)
+      // Another tab's write to the slot is visible here now: look (one decrypt per such change).
       const onStorage = (e: Event) => {
-        if ((e as StorageEvent).key === slotKey && wantedRev) sync()
+        if ((e as StorageEvent).key === slotKey) sync()
       }
       window?.addEventListener('storage', onStorage)
       return () => {

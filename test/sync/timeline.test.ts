@@ -142,6 +142,29 @@ describe('one refresh per browser, even when storage is late', () => {
 })
 
 describe('an end ends the sign-in, whatever revisions it has had', () => {
+  it('a sign-out in one tab never ends another tab’s sign-in made in the same millisecond', async () => {
+    const b = browser({ channelLagMs: 30 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(ADA))
+    await settle(tabB.keeper.logout())
+    await settle(a.keeper.login(ADA)) // before either message reaches A
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+    expect(userOf(open(b).keeper)).toBe('ada')
+  })
+
+  it('a tab that hears of a sign-out before the new sign-in reaches its storage keeps the new one in the slot', async () => {
+    const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(a.keeper.login(ADA))
+    await pass(1000)
+    void tabB.keeper.logout() // the account switch in B: its end message and its new session
+    await settle(tabB.keeper.login(GRACE))
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['grace', 'grace'])
+    expect(userOf(open(b).keeper)).toBe('grace')
+  })
+
   it.each([false, true])(
     'a sign-out in a tab that has not seen a newer sign-in yet leaves no tab disagreeing (BroadcastChannel: %s)',
     async (broadcastChannel) => {
@@ -189,6 +212,20 @@ describe('an end ends the sign-in, whatever revisions it has had', () => {
 })
 
 describe('revisions order writes across tabs', () => {
+  it('two tabs signing in within one millisecond end on one sign-in, tokens included', async () => {
+    const b = browser({ storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await Promise.all([settle(a.keeper.login(ADA)), settle(tabB.keeper.login(ADA))])
+    await pass(2000)
+    const bearers = await Promise.all(
+      [a, tabB].map(async (t) => {
+        const r = await settle(t.keeper.http.get('/api/data'))
+        return String(r.config.headers.Authorization)
+      }),
+    )
+    expect(bearers[0]).toBe(bearers[1])
+  })
+
   it('a refresh of an older sign-in, written late, never outranks a newer sign-in', async () => {
     const b = browser({ broadcastChannel: false, storageLagMs: 40 })
     const [a, tabB] = [open(b), open(b)]
