@@ -2,14 +2,16 @@
 // listener), and how many snapshot changes 10,000 events cause (budget 0: React never re-renders
 // for activity).
 const EVENTS = 100_000
-const ROUNDS = 5
+const ROUNDS = 9
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1]
 
+/** CPU time per event, ns: unlike the wall clock, not inflated by other processes on the machine. */
 function dispatchAll(target, n) {
   const event = new Event('pointermove')
-  const t0 = performance.now()
+  const t0 = process.cpuUsage()
   for (let i = 0; i < n; i++) target.dispatchEvent(event)
-  return ((performance.now() - t0) * 1e6) / n // ns
+  const { user, system } = process.cpuUsage(t0)
+  return ((user + system) * 1e3) / n // ns
 }
 
 export async function runActivity(lib, check) {
@@ -23,7 +25,8 @@ export async function runActivity(lib, check) {
     verifyOnRestore: false,
     environment: { window, document, openChannel: null, locks: null },
     http: {
-      post: async () => ({ data: { access_token: 'a', expires_in: 3600 } }),
+      // the keeper's own auth calls go through `request` (the sign-in is the only one here)
+      request: async () => ({ data: { access_token: 'a', expires_in: 3600 } }),
       interceptors: { request: { use() {}, eject() {} }, response: { use() {}, eject() {} } },
     },
   })

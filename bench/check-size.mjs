@@ -1,5 +1,6 @@
 // The deterministic part of the benchmarks, run by `npm test`: bundle sizes against the budget
-// (the same budget `npm run bench` checks, see bench/size.mjs).
+// (the same budget `npm run bench` checks, see bench/size.mjs), vite and esbuild side by side,
+// the larger of the two checked. The per-file breakdown is printed by `npm run bench` only.
 import { checkSizes, measureSizes, sizeTable } from './size.mjs'
 
 const failures = []

@@ -21,7 +21,8 @@ export async function runStartup(lib, check) {
   const seed = lib.createSessionKeeper({
     ...options,
     http: {
-      post: async () => ({
+      // the keeper's own auth calls go through `request` (the sign-in is the only one here)
+      request: async () => ({
         data: {
           access_token: 'a'.repeat(800),
           refresh_token: 'r'.repeat(400),

@@ -156,6 +156,9 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       } else o.clock.schedule(() => clearIf((s) => sidOf(s) === sid), FOLLOW_CLEAR_MS)
     }
     if (state.session) knownRev = Math.max(knownRev, state.session.rev)
+    // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
+    if (prev.session && state.session && sidOf(prev.session) !== sidOf(state.session))
+      ended.add(sidOf(prev.session))
     snapshot.set(snapshotOf(state))
     const event = eventOf(action, prev)
     if (event) emitter.emit(event)

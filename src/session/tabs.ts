@@ -52,7 +52,7 @@ export function createTabs<User>(
     const adopt =
       !m.hasEnded(sid) &&
       (current === null
-        ? stored.rev >= m.knownRev
+        ? stored.rev >= m.knownRev || stored.rev === wantedRev
         : sid > ours! ||
           (sid === ours &&
             (stored.rev > current.rev ||
@@ -102,10 +102,13 @@ export function createTabs<User>(
     }
   }
 
-  /** Writes this tab's session back if the slot lost it to an older sign-in's end. */
+  /**
+   * Writes this tab's session back if the slot lost it to an older sign-in's end; never while
+   * this tab knows of a newer revision it has not seen (its copy may hold a spent refresh token).
+   */
   function keepOurs(): void {
     const s = m.session
-    const stored = s && !cookieMode ? m.readSlot() : undefined
+    const stored = s && !cookieMode && wantedRev <= s.rev ? m.readSlot() : undefined
     if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }

@@ -105,6 +105,7 @@ describe('token-health poller', () => {
     const keeper = await signedIn()
     api().revokeAll()
     await vi.advanceTimersByTimeAsync(INTERVAL * 1.1)
+    await pass(1000) // the answers arrive through I/O turns; the refusal is looked at for 250 ms
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'revoked' })
     expect(api().counts).toMatchObject({ health: 1, refresh: 1 })
   })

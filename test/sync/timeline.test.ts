@@ -212,6 +212,17 @@ describe('an end ends the sign-in, whatever revisions it has had', () => {
 })
 
 describe('revisions order writes across tabs', () => {
+  it('a sign-in made without seeing another tab’s sign-in and sign-out burst is followed by it', async () => {
+    const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
+    const [a, tabB] = [open(b), open(b)]
+    await settle(tabB.keeper.login(ADA))
+    await settle(tabB.keeper.login(ADA))
+    void tabB.keeper.logout()
+    await settle(a.keeper.login(ADA)) // A sees none of it yet
+    await pass(2000)
+    expect([userOf(a.keeper), userOf(tabB.keeper)]).toEqual(['ada', 'ada'])
+  })
+
   it('two tabs signing in within one millisecond end on one sign-in, tokens included', async () => {
     const b = browser({ storageLagMs: 40 })
     const [a, tabB] = [open(b), open(b)]
