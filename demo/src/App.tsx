@@ -16,6 +16,7 @@ export function App() {
   const other = defaultMockUsers.find((u) => u.username !== user?.username)!
   async function switchAccount() {
     void logout() // ends the session at once, here and in every tab; the server is told meanwhile
+    // a failed sign-in leaves the sign-in form, where the user can try again
     await login({ username: other.username, password: other.password }).catch(() => {})
   }
   const back = new URLSearchParams(location.search).has('payment')
