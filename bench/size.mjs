@@ -127,9 +127,20 @@ const ENTRIES = {
  * to 16.79 / 10.06 KiB; each was a raise of about 0.1 KiB. Issue 20 (the helpers a first
  * integration wrote by hand: typed hooks, useDeadlines, useSessionEvent, useReturnTo and a return
  * path that survives a redirect fallback, on top of idleConfirm) took it to 17.17 / 10.44 KiB. (The
- * figures in this history are vite's; esbuild then measured 17.86 / 10.79.) The next feature raises it again, with its reason, or pays for itself.
+ * figures in this history are vite's; esbuild then measured 17.86 / 10.79.)
+ *
+ * Then, in one session (esbuild figures from here on): the timeline held across tabs (issue 17:
+ * conditional writes, ordered revisions, sign-in ids, the activity record, message-directed
+ * adoption, the cookie-mode timeline), the backend adapter layer with `contract()` as the default
+ * (issue 19), the re-layer around one state machine (issue 18), the `logoutFailed` retry and the
+ * hot path's string fast path: 20.41 / 13.32 KiB. Issue 18 asked the re-layer to bring own code
+ * to 8.5 KiB; it did not (its module boundaries and declared interfaces cost about 1 KiB), and
+ * the per-file breakdown in `npm run bench` shows no module whose removal would not drop behaviour
+ * API.md or RELIABILITY.md promise. The largest single saving left is crypto-js (7 KiB) for
+ * WebCrypto, which makes the store asynchronous: see the closing notes. The next feature raises it
+ * again, with its reason, or pays for itself.
  */
-export const BUDGET = { total: 17.2, own: 10.45 }
+export const BUDGET = { total: 20.5, own: 13.4 }
 
 /**
  * For scale: the hand-built stack issue 18 compares with (a 401 refresh interceptor, an idle timer

@@ -29,8 +29,8 @@ export interface InterceptorHost<User> {
   cookieMode: boolean
   /** Where a request goes (see `createScope`). */
   destination(url: string): Destination
-  /** Waits until the session's credentials are usable; `null` when there is no session. */
-  authorize(): Promise<Session<User> | null>
+  /** The session's credentials once usable (a promise when it must wait); `null` without a session. */
+  authorize(): Session<User> | null | Promise<Session<User> | null>
   getSession(): Session<User> | null
   refresh(): Promise<Session<User>>
 }
@@ -49,15 +49,21 @@ export function installInterceptors<User>(
     return where === 'api' && config[AUTH_CALL] ? 'auth' : where
   }
 
-  const request = http.interceptors.request.use(async (config: Config) => {
+  /** Puts the session's credentials on the request. */
+  const sign = (config: Config, session: Session<User> | null) => {
+    config[META] = { sent: credentialsOf(session), retried: config[META]?.retried ?? false }
+    if (session?.accessToken) config.headers.set('Authorization', `Bearer ${session.accessToken}`)
+    return config
+  }
+
+  // Not async: a request that need not wait goes on without an extra promise.
+  const request = http.interceptors.request.use((config: Config) => {
     const kind = classify(config)
     if (kind === 'outside') return config
     if (host.cookieMode) config.withCredentials = true
     if (kind === 'auth') return config
-    const session = await host.authorize()
-    config[META] = { sent: credentialsOf(session), retried: config[META]?.retried ?? false }
-    if (session?.accessToken) config.headers.set('Authorization', `Bearer ${session.accessToken}`)
-    return config
+    const session = host.authorize()
+    return session instanceof Promise ? session.then((s) => sign(config, s)) : sign(config, session)
   })
 
   const response = http.interceptors.response.use(undefined, async (error: AxiosError) => {

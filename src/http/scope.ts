@@ -15,6 +15,9 @@ export const authCall = (timeout: number, token?: string | null) => ({
   headers: token ? { Authorization: `Bearer ${token}` } : {},
 })
 
+/** A path the URL parser keeps as it is: no `.`/`..` segment, no escape, no backslash. */
+const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*)*$/
+
 const FALLBACK_ORIGIN = 'http://localhost'
 
 /** The page URL relative request URLs resolve against, as XHR and fetch resolve them. */
@@ -52,7 +55,17 @@ export function createScope(
     return () => 'outside'
   }
   const prefix = base.pathname.replace(/\/+$/, '')
+  const head = base.origin + prefix
+  const where = (endpoint: string): Destination => (auth.has(endpoint) ? 'auth' : 'api')
   return (url) => {
+    // No parse for the usual request: the base as the URL parser writes it, then a plain path
+    // (no dot segment, escape or character the parser would rewrite), then any query.
+    if (url.startsWith(head)) {
+      const rest = url.slice(head.length)
+      const end = rest.search(/[?#]/)
+      const path = end < 0 ? rest : rest.slice(0, end)
+      if (PLAIN_PATH.test(path)) return where(head + path.replace(/\/+$/, ''))
+    }
     let target: URL
     try {
       target = new URL(url, page)
@@ -66,7 +79,7 @@ export function createScope(
       (prefix !== '' && path !== prefix && !path.startsWith(prefix + '/'))
     )
       return 'outside'
-    return auth.size && auth.has(target.origin + path.replace(/\/+$/, '')) ? 'auth' : 'api'
+    return where(target.origin + path.replace(/\/+$/, ''))
   }
 }
 

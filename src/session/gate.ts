@@ -76,13 +76,20 @@ export function createGate<User>(d: GateDeps<User>) {
     return reason === null
   }
 
-  /** The request gate: waits until the session's credentials are usable; `null` without a session. */
-  async function authorize(): Promise<Session<User> | null> {
+  /**
+   * The request gate: the session's credentials once usable; `null` without a session. Not async:
+   * a session that needs no refresh comes back at once, so a request goes on without a promise.
+   */
+  function authorize(): Session<User> | null | Promise<Session<User> | null> {
     const s = m.session
     if (!s) return null
     const now = clock.now()
-    if (!enforceDeadlines(now)) throw sessionEnded()
-    if (!refresher.inFlight && !refresher.nearExpiry(s, now)) return s
+    if (!enforceDeadlines(now)) return Promise.reject(sessionEnded())
+    return !refresher.inFlight && !refresher.nearExpiry(s, now) ? s : refreshFirst(s, now)
+  }
+
+  /** A refresh is due or in flight: waits for it, or, backing off, uses the token while it lasts. */
+  async function refreshFirst(s: Session<User>, now: number): Promise<Session<User> | null> {
     const stillValid = (c: Session<User> | null) =>
       c !== null && (c.expiresAt === null || clock.now() < c.expiresAt)
     // Backing off after a transient failure: use the token while it lasts rather than hammer.

@@ -394,8 +394,10 @@ describe('origin scoping', () => {
       mswHttp.get('http://api.test.evil.test/x', capture('lookalike host')),
       mswHttp.get('https://api.test/x', capture('https variant')),
       mswHttp.get('http://api.test:8080/x', capture('other port')),
+      mswHttp.get('http://evil.test/userinfo', capture('userinfo trick')),
       mswHttp.get(`${API}/api/inside`, capture('inside')),
     )
+    await settle(keeper.http.get('http://api.test@evil.test/userinfo'))
     await settle(keeper.http.get('https://evil.test/steal'))
     await settle(keeper.http.get('//evil.test/steal').catch(() => {}))
     await settle(keeper.http.get('http://api.test.evil.test/x'))
@@ -407,6 +409,7 @@ describe('origin scoping', () => {
       'lookalike host': null,
       'https variant': null,
       'other port': null,
+      'userinfo trick': expect.not.stringMatching(/^Bearer /), // axios's own Basic from the URL
       inside: expect.stringMatching(/^Bearer /),
     })
   })
@@ -424,7 +427,10 @@ describe('origin scoping', () => {
     )
     await settle(keeper.login(ADA))
     await settle(keeper.http.get(`${API}/apix/data`))
-    expect(seen).toEqual(['apix null'])
+    // a dot segment leaves the prefix once the URL is resolved
+    await settle(keeper.http.get(`${API}/api/../apix/data`))
+    await settle(keeper.http.get(`${API}/api/%2e%2e/apix/data`))
+    expect(seen).toEqual(['apix null', 'apix null', 'apix null'])
     expect((await settle(keeper.http.get('/data'))).data.user).toBe('ada')
   })
 })
