@@ -73,6 +73,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
    * was found, so a sign-in made right after must be numbered above it.
    */
   let numberFloor = 0
+  let disposed = false
   const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
 
   /**
@@ -80,6 +81,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
    * nothing, `undefined` when it cannot be read.
    */
   function readSlot(): Session<User> | null | undefined {
+    if (disposed) return undefined
     const read = store().read()
     if (!read.ok) {
       if (read.reason !== 'unavailable') tampered(read.reason)
@@ -110,6 +112,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
    * slot another tab cleared. In cookie mode only the timeline is written (no token, no user).
    */
   function persist(s: Session<User>, replace: boolean): Session<User> | null {
+    if (disposed) return null
     const stored = readSlot()
     // Above the slot and above every revision this tab has held or seen end: a sign-in in the
     // millisecond of a sign-out must not take the ended session's number.
@@ -129,6 +132,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   }
 
   function dispatch(action: Action<User>): void {
+    if (disposed) return // a destroyed keeper (a closed page) changes nothing, timers or not
     if (action.type === 'committed')
       action = { ...action, session: persist(action.session, !action.keepRev) ?? action.session }
     const prev = state
@@ -153,7 +157,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       if (action.by === 'here') {
         clearIf((s) => sidOf(s) === sid || s.rev <= rev)
         post({ kind: 'end', reason: action.reason, rev, sid })
-      } else o.clock.schedule(() => clearIf((s) => sidOf(s) === sid), FOLLOW_CLEAR_MS)
+      } else o.clock.schedule(() => disposed || clearIf((s) => sidOf(s) === sid), FOLLOW_CLEAR_MS)
     }
     if (state.session) knownRev = Math.max(knownRev, state.session.rev)
     // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
@@ -202,6 +206,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       return () => void changed.delete(fn)
     },
     dispose(): void {
+      disposed = true
       shared.close()
       emitter.clear()
       snapshot.clear()

@@ -103,12 +103,14 @@ export function createTabs<User>(
   }
 
   /**
-   * Writes this tab's session back if the slot lost it to an older sign-in's end; never while
-   * this tab knows of a newer revision it has not seen (its copy may hold a spent refresh token).
+   * Writes this tab's session back if the slot lost it to another sign-in's end; never while this
+   * tab knows of a newer revision it has neither seen nor seen end (its copy may hold a spent
+   * refresh token).
    */
   function keepOurs(): void {
     const s = m.session
-    const stored = s && !cookieMode && wantedRev <= s.rev ? m.readSlot() : undefined
+    const behind = s !== null && wantedRev > Math.max(s.rev, m.knownRev)
+    const stored = s && !cookieMode && !behind ? m.readSlot() : undefined
     if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
@@ -127,7 +129,7 @@ export function createTabs<User>(
         if (s && (sidOf(s) === message.sid || (message.sid === 0 && s.rev <= message.rev)))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
-          // The tab that ended the older sign-in may have cleared the slot on a view that did not
+          // The tab that ended the other sign-in may have cleared the slot on a view that did not
           // show ours yet: look now, and once its clear has surely arrived.
           keepOurs()
           o.clock.schedule(keepOurs, 250)

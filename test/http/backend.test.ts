@@ -4,7 +4,15 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import type { SessionBackend } from '../../src/backends/index.js'
-import { API, pass, recordEvents, recordResponses, settle, useMockApi } from '../harness.js'
+import {
+  API,
+  pass,
+  recordEvents,
+  recordResponses,
+  settle,
+  useMockApi,
+  type User,
+} from '../harness.js'
 
 const AUTH = 'https://auth.test'
 const { server, makeKeeper } = useMockApi()
@@ -37,13 +45,13 @@ function authServer({ staleIat = false } = {}) {
   return { revoked, calls: () => n }
 }
 
-const backend: SessionBackend<{ sub: string }, { user: string }> = {
+const backend: SessionBackend<User, { user: string }> = {
   login: (c) => ({ url: `${AUTH}/token`, body: { grant: 'password', ...c } }),
   refresh: (rt) => ({ url: `${AUTH}/token`, body: { grant: 'refresh', refresh: rt } }),
   logout: ({ refreshToken }) => ({ url: `${AUTH}/revoke`, body: { token: refreshToken } }),
   readTokens: (b) => {
     const { access_token: at, refresh_token: rt } = b as Record<string, string | undefined>
-    return at ? { accessToken: at, refreshToken: rt, user: { sub: 'ada' } } : null
+    return at ? { accessToken: at, refreshToken: rt, user: { username: 'ada' } } : null
   },
 }
 
@@ -53,7 +61,7 @@ describe('a backend adapter on another origin', () => {
     const keeper = makeKeeper({ backend, healthInterval: 1_000 })
     keeper.start()
     const responses = recordResponses(server)
-    expect(await settle(keeper.login({ user: 'ada' }))).toEqual({ sub: 'ada' })
+    expect(await settle(keeper.login({ user: 'ada' }))).toEqual({ username: 'ada' })
     await settle(keeper.http.get('/api/data'))
     await settle(keeper.http.get(`${AUTH}/elsewhere`))
     await pass(5_000)
