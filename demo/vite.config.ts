@@ -27,6 +27,7 @@ export default defineConfig({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         payment: resolve(import.meta.dirname, 'payment.html'),
+        kit: resolve(import.meta.dirname, 'kit.html'),
       },
     },
   },

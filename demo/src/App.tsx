@@ -1,4 +1,5 @@
 import { RequireAuth, useAuth } from 'session-keeper/react'
+import { defaultMockUsers } from 'session-keeper/testing'
 import { DataPanel } from './panels/DataPanel'
 import { EventLog } from './panels/EventLog'
 import { HealthPanel } from './panels/HealthPanel'
@@ -10,7 +11,14 @@ import { SignIn } from './panels/SignIn'
 import type { DemoUser } from './keeper'
 
 export function App() {
-  const { status, user, logout } = useAuth<DemoUser>()
+  const { status, user, login, logout } = useAuth<DemoUser>()
+  // "Switch account": sign out, then at once sign in as the other demo user.
+  const other = defaultMockUsers.find((u) => u.username !== user?.username)!
+  async function switchAccount() {
+    void logout() // ends the session at once, here and in every tab; the server is told meanwhile
+    // a failed sign-in leaves the sign-in form, where the user can try again
+    await login({ username: other.username, password: other.password }).catch(() => {})
+  }
   const back = new URLSearchParams(location.search).has('payment')
   return (
     <div className="page">
@@ -24,9 +32,14 @@ export function App() {
           </span>
           {user && <span data-testid="user">{user.name ?? user.username}</span>}
           {status === 'authenticated' && (
-            <button className="ghost" onClick={() => void logout()}>
-              Sign out
-            </button>
+            <>
+              <button className="ghost" onClick={() => void switchAccount()} data-testid="switch">
+                Switch to {other.name}
+              </button>
+              <button className="ghost" onClick={() => void logout()} data-testid="sign-out">
+                Sign out
+              </button>
+            </>
           )}
         </div>
       </header>

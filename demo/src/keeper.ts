@@ -17,5 +17,8 @@ export const keeper = createSessionKeeper<DemoUser>({
   storageKey: 'sk-demo-session',
   idleTimeout: s.idleTimeoutS * 1000,
   idleWarning: s.idleWarningS * 1000,
+  // The warning is a modal dialog that takes focus: it wants an answer ("Stay signed in"), so the
+  // pointer reaching for the button (or the focus moving to it) does not count as one.
+  idleConfirm: true,
   healthInterval: s.healthIntervalS * 1000,
 })

@@ -18,12 +18,20 @@ export const api = createMockAuthApi({
 export const worker = setupWorker(...api.handlers)
 
 let offline = false
+const offlineListeners = new Set<() => void>()
 /** Simulates losing the network: every API call fails until back online. */
 export function setOffline(value: boolean): void {
+  if (value === offline) return
   offline = value
   worker.resetHandlers()
   if (value) worker.use(http.all('/api/*', () => HttpResponse.error()))
+  offlineListeners.forEach((l) => l())
   // the browser fires these on real network changes; the keeper retries a pending refresh on 'online'
   window.dispatchEvent(new Event(value ? 'offline' : 'online'))
 }
 export const isOffline = () => offline
+/** Whether this tab is offline, for components (React's `useSyncExternalStore`). */
+export function subscribeOffline(listener: () => void): () => void {
+  offlineListeners.add(listener)
+  return () => offlineListeners.delete(listener)
+}

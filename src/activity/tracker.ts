@@ -25,8 +25,11 @@ export function trackActivity(
 ): () => void {
   let last = -Infinity
   const listener = (event: Event) => {
-    // Becoming hidden is not activity; becoming visible is.
+    // Becoming hidden is not activity; becoming visible is. The window gaining focus is activity;
+    // an element taking it (heard here in the capture phase) may be the page's own doing, such as
+    // a dialog focusing its button, and the user's keys and pointer are heard anyway.
     if (event.type === 'visibilitychange' && targets.document?.visibilityState === 'hidden') return
+    if (event.type === 'focus' && event.target !== targets.window) return
     const t = now()
     if (t - last < throttleMs) return
     last = t

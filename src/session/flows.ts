@@ -151,6 +151,7 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
         m.dispatch({
           type: 'committed',
           cause: 'update',
+          base: s.rev,
           session: { ...s, user: answer.user, rev: nextRev(s, clock.now()), sid: sidOf(s) },
         })
     } catch {

@@ -111,9 +111,10 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
    * same session is written only over that same revision, never over a newer session or into a
    * slot another tab cleared. In cookie mode only the timeline is written (no token, no user).
    */
-  function persist(s: Session<User>, replace: boolean): Session<User> | null {
+  function persist(s: Session<User>, replace: boolean, base?: number): Session<User> | null {
     if (disposed) return null
     const stored = readSlot()
+    if (base !== undefined && stored !== undefined && stored?.rev !== base) return null
     // Above the slot and above every revision this tab has held or seen end: a sign-in in the
     // millisecond of a sign-out must not take the ended session's number.
     if (replace) {
@@ -133,8 +134,13 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
 
   function dispatch(action: Action<User>): void {
     if (disposed) return // a destroyed keeper (a closed page) changes nothing, timers or not
-    if (action.type === 'committed')
-      action = { ...action, session: persist(action.session, !action.keepRev) ?? action.session }
+    if (action.type === 'committed') {
+      const written = persist(action.session, !action.keepRev, action.base)
+      // An update based on a revision the slot no longer holds (another tab refreshed meanwhile)
+      // would write old tokens over new ones: it is dropped.
+      if (!written && action.base !== undefined) return
+      action = { ...action, session: written ?? action.session }
+    }
     const prev = state
     state = transition(prev, action)
     if (state === prev) return

@@ -24,6 +24,8 @@ export type Action<User> =
       cause: 'sign-in' | 'refresh' | 'update' | 'boot' | 'boot-other-tab'
       /** The session already has the slot's revision (a page joining the stored timeline). */
       keepRev?: boolean
+      /** Written only if the slot still holds this revision (else the update is dropped). */
+      base?: number
     }
   | { type: 'ended'; reason: EndReason; by: 'here' | 'other-tab' }
   | { type: 'settled'; reason: EndReason | null }

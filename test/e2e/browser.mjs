@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
-import { preview } from 'vite'
+import { createServer, preview } from 'vite'
 
 const root = resolve(import.meta.dirname, '../..')
 
@@ -51,6 +51,21 @@ export async function serveDemo() {
     logLevel: 'error',
     preview: { port: 4317, strictPort: false, host: 'localhost' },
   })
+  const url = server.resolvedUrls.local[0].replace(/\/$/, '')
+  return { url, close: () => server.close() }
+}
+
+/**
+ * The demo as `npm run demo` serves it: Vite's dev server, React's development build, StrictMode's
+ * double effects and React's warnings on. Bound to localhost; `close()` stops it.
+ */
+export async function serveDemoDev() {
+  const server = await createServer({
+    configFile: resolve(root, 'demo/vite.config.ts'),
+    logLevel: 'error',
+    server: { port: 4318, strictPort: false, host: 'localhost', hmr: false, watch: null },
+  })
+  await server.listen()
   const url = server.resolvedUrls.local[0].replace(/\/$/, '')
   return { url, close: () => server.close() }
 }

@@ -3,8 +3,13 @@
 // .artifacts/e2e.json (counts) and .artifacts/screenshots/*.png (the main states).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { buildDemo, findChromium, openBrowser, serveDemo } from './browser.mjs'
-import { scenarios } from './scenarios.mjs'
+import { buildDemo, findChromium, openBrowser, serveDemo, serveDemoDev } from './browser.mjs'
+import { crossTabScenarios } from './cross-tab.mjs'
+import { demoScenarios } from './demo.mjs'
+import { kitScenarios } from './kit.mjs'
+import { scenarios as demoFlows } from './scenarios.mjs'
+
+const scenarios = { ...demoFlows, ...demoScenarios, ...kitScenarios, ...crossTabScenarios }
 
 const root = resolve(import.meta.dirname, '../..')
 const shots = resolve(root, '.artifacts/screenshots')
@@ -13,6 +18,8 @@ mkdirSync(shots, { recursive: true })
 const only = process.argv[2]
 const results = []
 let server
+let devServer // started only when a scenario asks for it
+const dev = async () => (devServer ??= await serveDemoDev()).url
 try {
   const chromiumPath = findChromium()
   buildDemo()
@@ -25,7 +32,8 @@ try {
       await run({
         context: browser.context,
         url: server.url,
-        shot: (file, page) => page.screenshot({ path: resolve(shots, file) }),
+        dev,
+        shot: (file, page, options) => page.screenshot({ path: resolve(shots, file), ...options }),
       })
       results.push({ name, status: 'passed', ms: Date.now() - t0 })
       console.log(`  ✓ ${name} (${Date.now() - t0} ms)`)
@@ -36,7 +44,9 @@ try {
         ms: Date.now() - t0,
         error: String(error?.stack ?? error),
       })
-      console.log(`  ✗ ${name}\n${String(error?.stack ?? error).replace(/^/gm, '      ')}`)
+      console.log(
+        `  ✗ ${name} (${Date.now() - t0} ms)\n${String(error?.stack ?? error).replace(/^/gm, '      ')}`,
+      )
     } finally {
       await browser.close()
     }
@@ -50,6 +60,7 @@ try {
   console.log(`  ✗ browser test setup\n${String(error?.stack ?? error)}`)
 } finally {
   await server?.close()
+  await devServer?.close()
 }
 
 const passed = results.filter((r) => r.status === 'passed').length

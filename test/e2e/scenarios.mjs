@@ -1,40 +1,7 @@
 // What a person does with the demo, and what they must see. Each scenario gets a fresh profile.
+// More in demo.mjs (issue 17's demo list), kit.mjs (issue 20) and cross-tab.mjs (issue 17's tabs).
 import assert from 'node:assert/strict'
-
-const SERVER_KEY = 'sk-demo-server'
-
-async function open(context, url, path = '/') {
-  const page = context.pages()[0] ?? (await context.newPage())
-  await page.goto(url + path)
-  await page.getByTestId('status').waitFor()
-  return page
-}
-
-async function signIn(page) {
-  const response = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'))
-  await page.getByTestId('sign-in').click()
-  const body = await (await response).json()
-  await expectText(page, 'status', 'authenticated')
-  return body
-}
-
-async function expectText(page, testId, text, timeout = 5_000) {
-  await page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ timeout })
-}
-
-/** The mock server's call counts, shared by every tab through localStorage. */
-const counts = async (page) =>
-  page.evaluate((k) => JSON.parse(localStorage.getItem(k)).counts, SERVER_KEY)
-
-async function until(check, what, timeout = 5_000) {
-  const end = Date.now() + timeout
-  for (;;) {
-    const value = await check()
-    if (value) return value
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+import { counts, expectText, open, signIn, until } from './helpers.mjs'
 
 export const scenarios = {
   async 'sign in, reload: still signed in, and storage holds no token text'({
@@ -157,7 +124,11 @@ export const scenarios = {
     await shot('restart.png', page)
   },
 
-  async 'idle: the warning, then the logout'({ context, url, shot }) {
+  async 'idle: the warning takes focus and wants an answer, then the logout'({
+    context,
+    url,
+    shot,
+  }) {
     await context.clock.install()
     const page = await open(context, url)
     await signIn(page)
@@ -165,18 +136,20 @@ export const scenarios = {
     await context.clock.fastForward(91_000) // idle 120 s, warning 30 s before
     await page.getByTestId('idle-dialog').waitFor()
     await shot('idle-warning.png', page)
-    // the button, pressed without moving the pointer…
-    await page.getByTestId('stay').dispatchEvent('click')
+    // the dialog takes focus, so a keyboard user answers it with Enter
+    await until(
+      () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'stay'),
+      'the focus on "Stay signed in"',
+    )
+    await page.keyboard.press('Enter')
     await page.getByTestId('idle-dialog').waitFor({ state: 'detached' })
     await expectText(page, 'status', 'authenticated')
-    // …or any activity ends the warning
+    // the pointer wandering (reaching for the button) is not an answer (the demo sets idleConfirm)…
     await context.clock.fastForward(91_000)
     await page.getByTestId('idle-dialog').waitFor()
     await page.mouse.move(200, 300)
-    await page.getByTestId('idle-dialog').waitFor({ state: 'detached' })
-    // and with none, the logout follows the warning
-    await context.clock.fastForward(91_000)
-    await page.getByTestId('idle-dialog').waitFor()
+    await page.mouse.move(220, 320)
+    // …so with no answer, the logout follows the warning
     await context.clock.fastForward(31_000)
     await expectText(page, 'status', 'unauthenticated')
     assert.equal(await page.getByTestId('reason').getAttribute('data-reason'), 'idle')

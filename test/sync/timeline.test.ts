@@ -225,6 +225,22 @@ describe('an end ends the sign-in, whatever revisions it has had', () => {
 })
 
 describe('revisions order writes across tabs', () => {
+  it('a restore-time user check answered after another tab’s refresh never writes the old tokens back', async () => {
+    const b = browser()
+    const a = open(b)
+    await settle(a.keeper.login(ADA))
+    api().setLatency('verify', 500)
+    const late = open(b, { verifyOnRestore: true }) // a new tab: its user check is slow
+    late.deafen() // and it has not heard of A's refresh when the answer comes
+    await settle(a.keeper.refresh())
+    await pass(2000)
+    // the slot still holds A's rotated tokens: the next page refreshes with them, not refused
+    const next = open(b)
+    await settle(next.keeper.refresh())
+    expect(next.keeper.getSnapshot().status).toBe('authenticated')
+    expect(api().counts.refresh).toBe(2)
+  })
+
   it('a sign-in made without seeing another tab’s sign-in and sign-out burst is followed by it', async () => {
     const b = browser({ webLocks: false, broadcastChannel: false, storageLagMs: 40 })
     const [a, tabB] = [open(b), open(b)]

@@ -21,18 +21,21 @@ function describe(e: SessionEvent): string {
   }
 }
 
+// One counter for the page, outside any effect: StrictMode runs the effect twice, and a counter
+// restarted by the second run would hand out keys the first run already used.
+let nextId = 0
+
 export function EventLog() {
   const keeper = useKeeper()
   const [log, setLog] = useState<Array<{ id: number; at: string; type: string; text: string }>>([])
   // A layout effect: a child's runs before AuthProvider's starts the keeper, so the restore from
   // storage (the `synced` event of a reload) is in the log too.
   useLayoutEffect(() => {
-    let id = 0
     const offs = sessionEventTypes.map((type) =>
       keeper.on(type, (e) =>
         setLog((l) =>
           [
-            { id: ++id, at: new Date().toLocaleTimeString(), type: e.type, text: describe(e) },
+            { id: ++nextId, at: new Date().toLocaleTimeString(), type: e.type, text: describe(e) },
             ...l,
           ].slice(0, 40),
         ),
@@ -46,7 +49,7 @@ export function EventLog() {
       <ol className="log" data-testid="event-log">
         {log.length === 0 && <li className="muted">Events appear here as they happen.</li>}
         {log.map((l) => (
-          <li key={l.id} data-type={l.type}>
+          <li key={l.id} data-id={l.id} data-type={l.type}>
             <span className="time">{l.at}</span> <code>{l.type}</code>{' '}
             <span className="muted">{l.text}</span>
           </li>

@@ -1,16 +1,31 @@
 import { useEffect, useState } from 'react'
-import type { TokenHealth } from 'session-keeper'
+import type { SessionSnapshot, TokenHealth } from 'session-keeper'
 import { useKeeper, useSession } from 'session-keeper/react'
+import type { DemoUser } from '../keeper'
+
+/** Whose session this is (`null`: none), so a result is only shown for the session it was for. */
+const owner = (s: SessionSnapshot<DemoUser>) =>
+  s.status === 'authenticated' ? (s.user?.username ?? '') : null
 
 export function HealthPanel() {
-  const keeper = useKeeper()
-  const status = useSession((s) => s.status)
-  const [last, setLast] = useState<{ at: number; health: TokenHealth } | null>(null)
+  const keeper = useKeeper<DemoUser>()
+  const who = useSession<DemoUser, string | null>(owner)
+  const [last, setLast] = useState<{ at: number; who: string | null; health: TokenHealth }>()
   const [error, setError] = useState<string | null>(null)
   useEffect(
-    () => keeper.on('healthChecked', (e) => setLast({ at: Date.now(), health: e.health })),
+    () =>
+      keeper.on('healthChecked', (e) =>
+        setLast({ at: Date.now(), who: owner(keeper.getSnapshot()), health: e.health }),
+      ),
     [keeper],
   )
+  // When the session ends, its result and error go with it.
+  useEffect(() => {
+    if (who !== null) return
+    setLast(undefined)
+    setError(null)
+  }, [who])
+  const shown = last && last.who === who ? last : null
 
   async function checkNow() {
     setError(null)
@@ -22,6 +37,21 @@ export function HealthPanel() {
   }
 
   const interval = keeper.timing.healthInterval
+  const facts: Array<[string, string, string?]> = shown
+    ? [
+        ['Compatible', String(shown.health.compatible), shown.health.compatible ? 'good' : 'bad'],
+        [
+          'Authenticated',
+          String(shown.health.authenticated),
+          shown.health.authenticated ? 'good' : 'bad',
+        ],
+        [
+          'Key version (token / server)',
+          `${shown.health.token_version} / ${shown.health.server_version}`,
+        ],
+        ['Checked', new Date(shown.at).toLocaleTimeString()],
+      ]
+    : []
   return (
     <div className="card">
       <h2>Token health</h2>
@@ -29,39 +59,19 @@ export function HealthPanel() {
         Every {interval === false ? '—' : `${interval / 1000} s`} one visible tab asks the server
         whether its token still fits the server's signing key.
       </p>
-      {last ? (
+      {shown ? (
         <dl className="facts" data-testid="health">
-          <div>
-            <dt>Compatible</dt>
-            <dd className={last.health.compatible ? 'good' : 'bad'}>
-              {String(last.health.compatible)}
-            </dd>
-          </div>
-          <div>
-            <dt>Authenticated</dt>
-            <dd className={last.health.authenticated ? 'good' : 'bad'}>
-              {String(last.health.authenticated)}
-            </dd>
-          </div>
-          <div>
-            <dt>Key version (token / server)</dt>
-            <dd>
-              {String(last.health.token_version)} / {String(last.health.server_version)}
-            </dd>
-          </div>
-          <div>
-            <dt>Checked</dt>
-            <dd>{new Date(last.at).toLocaleTimeString()}</dd>
-          </div>
+          {facts.map(([k, v, kind]) => (
+            <div key={k}>
+              <dt>{k}</dt>
+              <dd className={kind}>{v}</dd>
+            </div>
+          ))}
         </dl>
       ) : (
         <p className="muted">No check yet.</p>
       )}
-      <button
-        onClick={() => void checkNow()}
-        disabled={status !== 'authenticated'}
-        data-testid="check-health"
-      >
+      <button onClick={() => void checkNow()} disabled={who === null} data-testid="check-health">
         Check now
       </button>
       {error && <p className="error">{error}</p>}

@@ -1,10 +1,9 @@
-import { useState } from 'react'
-import { api, isOffline, setOffline } from '../server'
-import { useNow } from '../hooks'
+import { api, setOffline } from '../server'
+import { useNow, useOffline } from '../hooks'
 
 export function ServerPanel() {
   useNow(1000) // the counts change from every tab
-  const [offline, setOff] = useState(isOffline())
+  const offline = useOffline()
   const counts = api.counts
   const control = (label: string, id: string, run: () => void, kind = '') => (
     <button className={kind} data-testid={id} onClick={run}>
@@ -26,6 +25,9 @@ export function ServerPanel() {
           'danger',
         )}
         {control('Revoke all sessions', 'revoke', () => api.revokeAll(), 'danger')}
+        {control('Restart, keeping sessions', 'restart-keep', () =>
+          api.restart({ keepSessions: true }),
+        )}
         {control(
           'Restart, forgetting sessions',
           'restart',
@@ -35,30 +37,20 @@ export function ServerPanel() {
         {control('Fail next 3 refreshes (503)', 'fail-refresh', () =>
           api.failNext('refresh', 503, 3),
         )}
-        {control(offline ? 'Back online' : 'Go offline', 'offline', () => {
-          setOffline(!offline)
-          setOff(!offline)
-        })}
+        {control(offline ? 'Back online' : 'Go offline', 'offline', () => setOffline(!offline))}
         <a className="button" href="/payment.html" data-testid="payment">
           Visit the payment page and come back
         </a>
       </div>
-      <table className="counts" data-testid="counts">
-        <tbody>
-          <tr>
-            {Object.keys(counts).map((k) => (
-              <th key={k}>{k}</th>
-            ))}
-          </tr>
-          <tr>
-            {Object.entries(counts).map(([k, v]) => (
-              <td key={k} data-testid={`count-${k}`}>
-                {v}
-              </td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      <h3 className="sub">Calls per endpoint</h3>
+      <dl className="counts" data-testid="counts">
+        {Object.entries(counts).map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd data-testid={`count-${k}`}>{v}</dd>
+          </div>
+        ))}
+      </dl>
       <button className="ghost small" onClick={() => api.resetCounts()}>
         Reset counts
       </button>

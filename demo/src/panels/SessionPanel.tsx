@@ -43,8 +43,8 @@ export function SessionPanel() {
         ))}
       </dl>
       <p className="muted small">
-        Move the mouse or type to stay active. The token refreshes on its own before it expires; the
-        stored session is encrypted and authenticated.
+        Move the mouse or type to stay active; once the idle warning shows, answer it. The token
+        refreshes on its own before it expires; the stored session is encrypted and authenticated.
       </p>
     </div>
   )

@@ -11,10 +11,11 @@ const FIELDS: Array<[keyof DemoSettings, string]> = [
 export function SettingsPanel() {
   const [values, setValues] = useState(loadSettings)
   return (
-    <details className="card">
-      <summary>
-        <h2>Timings</h2>
-      </summary>
+    <div className="card" data-testid="settings">
+      <h2>Timings</h2>
+      <p className="muted small">
+        Kept in this browser: this tab applies them by reloading, other tabs on their next load.
+      </p>
       <form
         className="form"
         onSubmit={(e) => {
@@ -29,6 +30,7 @@ export function SettingsPanel() {
             <input
               type="number"
               min={1}
+              name={key}
               value={values[key]}
               onChange={(e) => setValues({ ...values, [key]: Number(e.target.value) })}
             />
@@ -36,6 +38,6 @@ export function SettingsPanel() {
         ))}
         <button type="submit">Apply and reload</button>
       </form>
-    </details>
+    </div>
   )
 }

@@ -34,6 +34,7 @@ export function SignIn() {
       {reason && (
         <p
           className={`banner ${reason === 'logout' ? 'ok' : 'warn'}`}
+          role="status"
           data-testid="reason"
           data-reason={reason}
         >
@@ -43,7 +44,12 @@ export function SignIn() {
       <form onSubmit={submit} className="form">
         <label>
           Username
-          <input value={username} onChange={(e) => setUsername(e.target.value)} name="username" />
+          <input
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            name="username"
+            autoComplete="username"
+          />
         </label>
         <label>
           Password
@@ -52,6 +58,7 @@ export function SignIn() {
             onChange={(e) => setPassword(e.target.value)}
             name="password"
             type="password"
+            autoComplete="current-password"
           />
         </label>
         {error && <p className="error">{error}</p>}
@@ -64,6 +71,7 @@ export function SignIn() {
         {defaultMockUsers.map((u) => (
           <button
             key={u.username}
+            data-testid={`as-${u.username}`}
             className="chip"
             onClick={() => {
               setUsername(u.username)
