@@ -76,7 +76,9 @@ export function createBoot<User>(d: BootDeps<User>) {
         known = (await d.flows.userFor(token)) ?? { user: refreshed?.user ?? null }
       }
       failures = 0
-      if (m.session || !known) return noSession(true)
+      // A session that arrived meanwhile (a sign-in here) wins, unless another tab's newer sign-in
+      // is why this page asked: then the server's cookie is that sign-in's.
+      if ((m.session && from === 'boot') || !known) return noSession(true)
       m.dispatch({
         type: 'committed',
         cause: from,

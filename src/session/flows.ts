@@ -171,6 +171,9 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
   ): Promise<boolean> {
     const request = backend.logout?.(tokens ?? { accessToken: null, refreshToken: null })
     let heard = true
+    // Cookie mode: marked before it is sent, so that a page starting meanwhile says it again
+    // rather than trust a cookie that is being cleared.
+    if (request && d.cookieMode) m.shared.logoutPending(true)
     if (request)
       try {
         await calls.send(request)

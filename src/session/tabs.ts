@@ -126,13 +126,13 @@ export function createTabs<User>(
         m.noteEnded(message.rev, message.sid)
         // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news,
         // unless ours was replaced by another tab's (then the browser is signed out). A tamper
-        // end (sid 0) ends every sign-in written until it was found.
+        // end (sid 0) ends every sign-in begun before it was found, refreshed since or not.
         const s = m.session
         if (
           s &&
           (sidOf(s) === message.sid ||
             m.hasEnded(sidOf(s)) ||
-            (message.sid === 0 && s.rev <= message.rev))
+            (message.sid === 0 && Math.floor(sidOf(s)) <= message.rev))
         )
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
