@@ -133,14 +133,16 @@ const ENTRIES = {
  * conditional writes, ordered revisions, sign-in ids, the activity record, message-directed
  * adoption, the cookie-mode timeline), the backend adapter layer with `contract()` as the default
  * (issue 19), the re-layer around one state machine (issue 18), the `logoutFailed` retry and the
- * hot path's string fast path: 20.41 / 13.32 KiB. Issue 18 asked the re-layer to bring own code
+ * hot path's string fast path: 20.41 / 13.32 KiB; the last timeline fixes the property test asked
+ * for (replaced sign-ins, the tamper floor, dropping a stale user update, a destroyed keeper doing
+ * nothing) took it to 20.57 / 13.48 KiB. Issue 18 asked the re-layer to bring own code
  * to 8.5 KiB; it did not (its module boundaries and declared interfaces cost about 1 KiB), and
  * the per-file breakdown in `npm run bench` shows no module whose removal would not drop behaviour
  * API.md or RELIABILITY.md promise. The largest single saving left is crypto-js (7 KiB) for
  * WebCrypto, which makes the store asynchronous: see the closing notes. The next feature raises it
  * again, with its reason, or pays for itself.
  */
-export const BUDGET = { total: 20.5, own: 13.4 }
+export const BUDGET = { total: 20.6, own: 13.5 }
 
 /**
  * For scale: the hand-built stack issue 18 compares with (a 401 refresh interceptor, an idle timer
