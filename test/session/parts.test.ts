@@ -3,6 +3,7 @@
 // reason, no wrong logout, deadlines kept, health judged compatible-first.
 import { describe, expect, it, vi } from 'vitest'
 import { defaultMapAuthResponse, type Session } from '../../src/core/tokens.js'
+import { session, type U } from './fixture.js'
 import { resolveEnvironment } from '../../src/core/environment.js'
 import { resolveOptions } from '../../src/core/options.js'
 import type { SessionEvent } from '../../src/core/types.js'
@@ -13,19 +14,6 @@ import { createHealthPoller } from '../../src/session/health.js'
 import { createMachine } from '../../src/session/machine.js'
 import { createRefresher } from '../../src/session/refresher.js'
 import type { Action } from '../../src/session/transition.js'
-
-type U = { name: string }
-const session = (over: Partial<Session<U>> = {}): Session<U> => ({
-  accessToken: 'a1',
-  refreshToken: 'r1',
-  expiresAt: 100_000,
-  issuedAt: 0,
-  user: { name: 'ada' },
-  startedAt: 0,
-  lastActivity: 0,
-  rev: 1,
-  ...over,
-})
 
 /** A clock the test moves by hand. */
 function manualClock(now = 50_000) {

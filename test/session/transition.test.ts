@@ -1,20 +1,8 @@
 // The session's one transition function, alone: every rule of the timeline in one place.
 import { describe, expect, it } from 'vitest'
-import type { Session } from '../../src/core/tokens.js'
 import { initialState, transition, type SessionState } from '../../src/session/transition.js'
+import { session, type U } from './fixture.js'
 
-type U = { name: string }
-const session = (over: Partial<Session<U>> = {}): Session<U> => ({
-  accessToken: 'a',
-  refreshToken: 'r',
-  expiresAt: 10_000,
-  issuedAt: 0,
-  user: { name: 'ada' },
-  startedAt: 0,
-  lastActivity: 0,
-  rev: 1,
-  ...over,
-})
 const start = initialState as SessionState<U>
 const signedIn = transition(start, { type: 'committed', session: session(), cause: 'sign-in' })
 const warned = transition(signedIn, { type: 'warned', at: 500, logoutAt: 600 })
