@@ -10,15 +10,15 @@ import { createAuthRefresh } from 'axios-auth-refresh'
 const N = 2_000
 const ROUNDS = 31
 /**
- * What a request with a valid token may cost, against the floor measured in the same run: a
- * one-line interceptor that only sets the header (1.05-1.07x bare axios here, since axios
- * validates and normalises the extra header). Issue 18 asked for 1.05x bare axios, which is below
- * that floor; what we add beyond sending the header (the scope check that keeps the token on the
- * API origin, the deadlines, the wait for a refresh near expiry) is held to 12 % (runs on this
- * loaded 2-core machine spread by about 0.03). Measured at the
- * budget's setting: 1.14x bare axios, 1.08x the floor, 1.06x axios-auth-refresh.
+ * What a request with a valid token may cost against bare axios in the same run: issue 18's
+ * 1.05x. A one-line interceptor that only sets the header measures 1.05-1.07x here, since axios
+ * runs an interceptor chain as promise steps and validates the header; session-keeper gets under
+ * it by signing requests in a wrapper around the instance's adapter (no interceptor step on the
+ * way out), remembering the scope decision per URL and building the header text once per token.
+ * Measured at the budget's setting: 1.04x bare axios, 0.99x the header-only interceptor, 0.97x
+ * axios-auth-refresh (runs on this loaded 2-core machine spread by about 0.02).
  */
-export const HOT_PATH_BUDGET = 1.12
+export const HOT_PATH_BUDGET = 1.05
 
 const adapter = async (config) => {
   const url = config.url ?? ''
@@ -122,9 +122,9 @@ export async function runHotPath(lib, check) {
     times['session-keeper'].map((t, r) => t / times['one-line header interceptor'][r]),
   )
   check(
-    `a request with a valid token ≤ ${HOT_PATH_BUDGET}× a header-only interceptor`,
-    overFloor <= HOT_PATH_BUDGET,
-    `${overFloor.toFixed(3)}× (${ours.toFixed(3)}× bare axios)`,
+    `a request with a valid token ≤ ${HOT_PATH_BUDGET}× bare axios`,
+    ours <= HOT_PATH_BUDGET,
+    `${ours.toFixed(3)}× (${overFloor.toFixed(3)}× a header-only interceptor)`,
   )
 }
 

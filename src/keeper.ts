@@ -128,6 +128,8 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
         authorize: gate.authorize,
         getSession: () => machine.session,
         refresh: () => refresher.refresh(),
+        resolveAdapter: (adapter, config) =>
+          axios.getAdapter(adapter ?? axios.defaults.adapter, config),
       }),
       tabs.open(o.crossTab ? e.window : null, o.storageKey),
       wakeups.subscribe(({ hidden }) => {

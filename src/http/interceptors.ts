@@ -1,4 +1,10 @@
-import type { AxiosError, AxiosInstance, InternalAxiosRequestConfig } from 'axios'
+import type {
+  AxiosAdapter,
+  AxiosError,
+  AxiosInstance,
+  AxiosRequestConfig,
+  InternalAxiosRequestConfig,
+} from 'axios'
 import type { Session } from '../core/tokens.js'
 import { AUTH_CALL, fullURL, type Destination } from './scope.js'
 
@@ -15,14 +21,25 @@ declare module 'axios' {
   }
 }
 
-/** Per-request bookkeeping, kept on the config because axios copies it into the retry. */
-const META = '__sessionKeeper'
-interface Meta {
-  /** The credentials this request carried: the access token, or the revision in cookie mode. */
-  sent: string | number | null
-  retried: boolean
+/**
+ * Per-request bookkeeping, kept on the config because axios copies it into the retry: the
+ * credentials the request carried (the access token, or the revision in cookie mode), and whether
+ * it is the retry. Two plain keys rather than one object: no allocation per request.
+ */
+const SENT = '__sessionKeeperSent'
+const RETRIED = '__sessionKeeperRetried'
+type Config = InternalAxiosRequestConfig & {
+  [SENT]?: string | number | null
+  [RETRIED]?: boolean
+  [AUTH_CALL]?: boolean
 }
-type Config = InternalAxiosRequestConfig & { [META]?: Meta; [AUTH_CALL]?: boolean }
+/** Where-to decisions kept per base URL and request URL, at most this many (then forgotten). */
+const SEEN_MAX = 500
+/** What a config's `adapter` may hold: a function, a built-in adapter's name, or a list of them. */
+type AdapterSetting = AxiosRequestConfig['adapter']
+/** Marks an adapter that signs its requests (so a per-request adapter is gated once). */
+const GATED = '__sessionKeeperGated'
+type Gated = AxiosAdapter & { [GATED]?: true }
 
 /** What the interceptors need from the keeper. */
 export interface InterceptorHost<User> {
@@ -33,55 +50,105 @@ export interface InterceptorHost<User> {
   authorize(): Session<User> | null | Promise<Session<User> | null>
   getSession(): Session<User> | null
   refresh(): Promise<Session<User>>
+  /** Resolves an adapter setting to the function axios would call (axios's `getAdapter`). */
+  resolveAdapter(adapter: AdapterSetting, config: Config): AxiosAdapter
 }
 
 /**
- * Installs the request gate and the 401 retry. Returns a function that ejects both.
+ * Installs the request gate and the 401 retry. Returns a function that removes both.
  * Requests outside the API base are never touched: no header, no credentials, no retry.
+ *
+ * The gate wraps the instance's adapter rather than adding a request interceptor: axios runs an
+ * asynchronous interceptor chain as one promise step per interceptor and normalises the headers
+ * again after it, which cost more than everything the gate itself does (see bench/hotpath.mjs).
+ * The adapter is the last thing axios calls, after the app's own interceptors and the request's
+ * transforms, so a request still waits for a refresh before it goes out and carries the token the
+ * refresh brought. A request given an adapter of its own is gated too, by a synchronous interceptor
+ * that runs only for such a request.
  */
 export function installInterceptors<User>(
   http: AxiosInstance,
   host: InterceptorHost<User>,
 ): () => void {
+  // An app calls a handful of URLs again and again: the scope check (a pure function of the base
+  // and the URL) is remembered rather than redone per request.
+  const seen = new Map<string | undefined, Map<string | undefined, Destination>>()
+  let seenCount = 0
+  const where = (baseURL: string | undefined, url: string | undefined): Destination => {
+    let urls = seen.get(baseURL)
+    let found = urls?.get(url)
+    if (found) return found
+    found = host.destination(fullURL(baseURL, url))
+    if (++seenCount > SEEN_MAX) (seen.clear(), (seenCount = 1), (urls = undefined))
+    if (!urls) seen.set(baseURL, (urls = new Map()))
+    urls.set(url, found)
+    return found
+  }
   const classify = (config: Config): Destination => {
     if (config.skipAuth) return 'outside'
-    const where = host.destination(fullURL(config.baseURL, config.url))
-    return where === 'api' && config[AUTH_CALL] ? 'auth' : where
+    const kind = where(config.baseURL, config.url)
+    return kind === 'api' && config[AUTH_CALL] ? 'auth' : kind
   }
 
+  // The header's text, built once per token rather than per request.
+  let token: string | null = null
+  let bearer = ''
   /** Puts the session's credentials on the request. */
   const sign = (config: Config, session: Session<User> | null) => {
-    config[META] = { sent: credentialsOf(session), retried: config[META]?.retried ?? false }
-    if (session?.accessToken) config.headers.set('Authorization', `Bearer ${session.accessToken}`)
+    config[SENT] = credentialsOf(session)
+    if (session?.accessToken) {
+      if (session.accessToken !== token) bearer = `Bearer ${(token = session.accessToken)}`
+      config.headers.set('Authorization', bearer)
+    }
     return config
   }
 
-  // Not async: a request that need not wait goes on without an extra promise.
-  const request = http.interceptors.request.use((config: Config) => {
-    const kind = classify(config)
-    if (kind === 'outside') return config
-    if (host.cookieMode) config.withCredentials = true
-    if (kind === 'auth') return config
-    const session = host.authorize()
-    return session instanceof Promise ? session.then((s) => sign(config, s)) : sign(config, session)
-  })
+  /** `adapter`, sending each request with the session's credentials once they are usable. */
+  const gate = (adapter: AdapterSetting): Gated => {
+    const gated: Gated = (config: Config) => {
+      const send = typeof adapter === 'function' ? adapter : host.resolveAdapter(adapter, config)
+      const kind = classify(config)
+      if (kind === 'outside') return send(config)
+      if (host.cookieMode) config.withCredentials = true
+      if (kind === 'auth') return send(config)
+      // Not async: a request that need not wait goes on without an extra promise.
+      const session = host.authorize()
+      return session instanceof Promise
+        ? session.then((s) => send(sign(config, s)))
+        : send(sign(config, session))
+    }
+    gated[GATED] = true
+    return gated
+  }
+
+  const original = http.defaults.adapter
+  const ours = gate(original)
+  http.defaults.adapter = ours
+  // Only for a request that brings its own adapter (or an instance whose adapter the app replaced
+  // after start): the request is gated all the same.
+  const request = http.interceptors.request.use(
+    (config) => ((config.adapter = gate(config.adapter)), config),
+    undefined,
+    { synchronous: true, runWhen: (config) => !(config.adapter as Gated | undefined)?.[GATED] },
+  )
 
   const response = http.interceptors.response.use(undefined, async (error: AxiosError) => {
     const config = error.config as Config | undefined
     if (error.response?.status !== 401 || !config || classify(config) !== 'api') throw error
-    const meta = config[META]
     const session = host.getSession()
     // No second attempt, and nothing to refresh without a session: the caller gets the 401.
-    if (!meta || meta.retried || !session) throw error
-    meta.retried = true
+    if (!(SENT in config) || config[RETRIED] || !session) throw error
+    config[RETRIED] = true
     // A 401 for credentials that have since been replaced (another request or tab refreshed)
     // is retried with the new ones, without refreshing again.
-    if (meta.sent === credentialsOf(session)) await host.refresh()
+    if (config[SENT] === credentialsOf(session)) await host.refresh()
     config.headers.delete('Authorization')
     return http.request(config)
   })
 
   return () => {
+    // An adapter the app set after start stays; ours gives the original back.
+    if (http.defaults.adapter === ours) http.defaults.adapter = original
     http.interceptors.request.eject(request)
     http.interceptors.response.eject(response)
   }

@@ -20,11 +20,11 @@ export function pastDeadline(
   now: number,
   cookieMode: boolean,
 ): EndReason | null {
-  const past = (timeout: number | false, since: number) =>
-    timeout !== false && now >= since + timeout
-  return past(o.absoluteTimeout, s.startedAt)
+  // (no helper closure: this runs for every request)
+  const { absoluteTimeout: absolute, idleTimeout: idle } = o
+  return absolute !== false && now >= s.startedAt + absolute
     ? 'absolute-timeout'
-    : past(o.idleTimeout, s.lastActivity)
+    : idle !== false && now >= s.lastActivity + idle
       ? 'idle'
       : // nothing left to refresh with: the session cannot outlive its access token
         !cookieMode && !s.refreshToken && s.expiresAt !== null && now >= s.expiresAt

@@ -435,6 +435,55 @@ describe('origin scoping', () => {
   })
 })
 
+describe('the gate sits in the adapter', () => {
+  const bearerOf = (res: { data: { auth?: string } }) => res.data.auth
+  beforeEach(() => {
+    server.use(
+      mswHttp.get(`${API}/api/echo`, ({ request }) =>
+        HttpResponse.json({ auth: request.headers.get('authorization') }),
+      ),
+      mswHttp.get('https://other.test/api/echo', ({ request }) =>
+        HttpResponse.json({ auth: request.headers.get('authorization') }),
+      ),
+    )
+  })
+
+  it("a request with an adapter of its own, or after the app replaced the instance's, is signed all the same", async () => {
+    const keeper = await signedIn()
+    const signed = /^Bearer ey/
+    // the same adapter axios would pick, handed over by name on one request
+    expect(bearerOf(await settle(keeper.http.get('/api/echo', { adapter: 'fetch' })))).toMatch(
+      signed,
+    )
+    keeper.http.defaults.adapter = 'fetch'
+    expect(bearerOf(await settle(keeper.http.get('/api/echo')))).toMatch(signed)
+    expect(bearerOf(await settle(keeper.http.get('https://other.test/api/echo')))).toBeNull()
+  })
+
+  it('the same path under another base URL is judged by its own origin', async () => {
+    const keeper = await signedIn()
+    // the first answer for '/api/echo' must not be reused for another base
+    expect(bearerOf(await settle(keeper.http.get('/api/echo')))).toMatch(/^Bearer /)
+    const elsewhere = await settle(keeper.http.get('/api/echo', { baseURL: 'https://other.test' }))
+    expect(bearerOf(elsewhere)).toBeNull()
+  })
+
+  it('stop() gives the instance its adapter back, and leaves one the app set after start', async () => {
+    const keeper = makeKeeper()
+    const original = keeper.http.defaults.adapter
+    const stop = keeper.start()
+    expect(keeper.http.defaults.adapter).not.toBe(original)
+    stop()
+    expect(keeper.http.defaults.adapter).toBe(original)
+    const stop2 = keeper.start()
+    const mine = vi.fn()
+    keeper.http.defaults.adapter = mine
+    stop2()
+    expect(keeper.http.defaults.adapter).toBe(mine)
+    keeper.destroy()
+  })
+})
+
 describe('absolute timeout', () => {
   it('no refresh extends a session past absoluteTimeout', async () => {
     const keeper = await signedIn({ absoluteTimeout: 10 * 60_000, idleTimeout: false })
