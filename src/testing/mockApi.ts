@@ -3,7 +3,6 @@ import { defaultEndpoints } from '../core/options.js'
 import type { MockAuthApi, MockAuthApiOptions } from './api.js'
 import { resolvePersist } from './persist.js'
 import {
-  MockAuthServer,
   defaultMockUsers,
   initialState,
   publicUser,
@@ -11,6 +10,7 @@ import {
   type MockServerState,
   type MockUser,
 } from './server.js'
+import { MockAuthServer } from './tokens.js'
 
 export type { MockAuthApi, MockAuthApiOptions } from './api.js'
 
