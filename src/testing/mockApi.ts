@@ -1,13 +1,12 @@
 import { HttpResponse, delay, http, type HttpHandler } from 'msw'
 import { defaultEndpoints } from '../core/options.js'
 import type { MockAuthApi, MockAuthApiOptions } from './api.js'
-import { resolvePersist } from './persist.js'
+import { resolvePersist, stateStore } from './persist.js'
 import {
   defaultMockUsers,
   initialState,
   publicUser,
   type MockEndpoint,
-  type MockServerState,
   type MockUser,
 } from './server.js'
 import { MockAuthServer } from './tokens.js'
@@ -46,25 +45,7 @@ export function createMockAuthApi(options: MockAuthApiOptions = {}): MockAuthApi
   const server = new MockAuthServer(fresh(), now, ttl)
   const { persist, adopt } = resolvePersist(options.persist, base)
 
-  const load = () => {
-    if (!persist) return
-    try {
-      const raw = persist.storage.getItem(persist.key)
-      if (raw) server.state = JSON.parse(raw) as MockServerState
-    } catch {
-      // unreadable: keep the state in memory
-    }
-  }
-  const save = () => {
-    if (persist) persist.storage.setItem(persist.key, JSON.stringify(server.state))
-  }
-  const mutate = (fn: () => void) => {
-    load()
-    fn()
-    save()
-  }
-  if (adopt) load()
-  save()
+  const { load, save, mutate } = stateStore(server, persist, adopt)
 
   const refreshCookie = (token: string) =>
     `${REFRESH_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.round(ttl.refresh / 1000)}`
