@@ -1,4 +1,5 @@
 import type { StorageLike } from '../core/types.js'
+import type { MockServerState } from './server.js'
 
 /** Storage slots a mock of this page has already used: a second mock there starts afresh. */
 const usedSlots = new Set<string>()
@@ -24,4 +25,48 @@ export function resolvePersist(
   const first = !usedSlots.has(key)
   usedSlots.add(key)
   return { persist: { storage, key }, adopt: first }
+}
+
+/** Reads and writes the mock server's state where it is kept; in memory only without a slot. */
+export interface StateStore {
+  /** Takes over the stored state: another tab, or the page before a reload, may have changed it. */
+  load(): void
+  /** Stores the state as it is now. */
+  save(): void
+  /** Load, change, save: one control's step. */
+  mutate(change: () => void): void
+}
+
+/**
+ * Keeps `holder.state` in `persist` (nothing without it). Takes over what is stored there when
+ * `adopt`, then stores the state at once, so another tab meets this server from the start.
+ */
+export function stateStore(
+  holder: { state: MockServerState },
+  persist: { storage: StorageLike; key: string } | null,
+  adopt: boolean,
+): StateStore {
+  const load = () => {
+    if (!persist) return
+    try {
+      const raw = persist.storage.getItem(persist.key)
+      if (raw) holder.state = JSON.parse(raw) as MockServerState
+    } catch {
+      // unreadable: keep the state in memory
+    }
+  }
+  const save = () => {
+    if (persist) persist.storage.setItem(persist.key, JSON.stringify(holder.state))
+  }
+  if (adopt) load()
+  save()
+  return {
+    load,
+    save,
+    mutate(change) {
+      load()
+      change()
+      save()
+    },
+  }
 }

@@ -1,7 +1,7 @@
 // Issue 17 in real Chromium: two tabs of one browser (one storage, one BroadcastChannel) must agree
 // on who is signed in, however the sign-out in one and the sign-in in another interleave.
 import assert from 'node:assert/strict'
-import { expectText, open, openTab, seeded, shown, signIn, until } from './helpers.mjs'
+import { expectText, openTab, seeded, shown, signIn, signedInPage, until } from './helpers.mjs'
 
 const NAMES = { ada: 'Ada Lovelace', grace: 'Grace Hopper' }
 const FOLLOW_MS = 2_000
@@ -26,8 +26,7 @@ export const crossTabScenarios = {
     const seed = Number(process.env.E2E_SEED ?? Math.floor(Math.random() * 2 ** 31))
     console.log(`    seed ${seed} (E2E_SEED=${seed} replays these gaps)`)
     const gap = seeded(seed)
-    const a = await open(context, url)
-    await signIn(a, 'ada')
+    const a = await signedInPage(context, url, { as: 'ada' })
     const b = await openTab(context, url)
     await follows(b, NAMES.ada, 'B restoring the session')
     const misses = []
@@ -62,8 +61,7 @@ export const crossTabScenarios = {
     url,
     shot,
   }) {
-    const a = await open(context, url)
-    await signIn(a, 'ada')
+    const a = await signedInPage(context, url, { as: 'ada' })
     const b = await openTab(context, url)
     await follows(b, NAMES.ada, 'B restoring the session')
     const wrong = []

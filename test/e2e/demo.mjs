@@ -1,7 +1,7 @@
 // Issue 17's demo list: what a person sees on a phone, with a keyboard or a screen reader, and the
 // controls that make "one refresh per browser" and "no logout after a restart" visible.
 import assert from 'node:assert/strict'
-import { counts, expectText, open, signIn, until } from './helpers.mjs'
+import { counts, expectText, open, signIn, signedInPage, until } from './helpers.mjs'
 
 /** Anything wider than the viewport: the page's own scroll width, the counts and their card. */
 const widths = (page) =>
@@ -86,8 +86,7 @@ export const demoScenarios = {
   },
 
   async 'token health: the result goes when the session ends'({ context, url }) {
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url)
     await page.getByTestId('check-health').click()
     await page.getByTestId('health').waitFor()
     await page.getByTestId('sign-out').click()
@@ -100,9 +99,7 @@ export const demoScenarios = {
     url,
     shot,
   }) {
-    await context.clock.install()
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url, { clock: true })
     const before = (await counts(page)).refresh
     await page.getByTestId('expire-send-20').click()
     await page.getByTestId('expiring').waitFor()
@@ -121,9 +118,7 @@ export const demoScenarios = {
     url,
     shot,
   }) {
-    await context.clock.install()
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url, { clock: true })
     const before = await counts(page)
     await page.getByTestId('restart-keep').click()
     await page.getByTestId('load-data').click()

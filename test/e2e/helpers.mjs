@@ -28,6 +28,17 @@ export async function signIn(page, username) {
   return body
 }
 
+/**
+ * The usual opening: the demo (or `path`) open and signed in (as `as`, when given). With `clock`,
+ * Playwright's clock is installed first: it must be in place before the page loads.
+ */
+export async function signedInPage(context, url, { clock = false, as, path = '/' } = {}) {
+  if (clock) await context.clock.install()
+  const page = await open(context, url, path)
+  await signIn(page, as)
+  return page
+}
+
 export async function expectText(page, testId, text, timeout = 5_000) {
   await page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ timeout })
 }

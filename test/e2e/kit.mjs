@@ -1,7 +1,7 @@
 // Issue 20: the testing kit in the browser, used as the README's setupWorker sample uses it (no
 // `persist`, the kit's defaults): a reload and a second tab keep the session.
 import assert from 'node:assert/strict'
-import { expectText, open, openTab, until } from './helpers.mjs'
+import { expectText, openTab, signedInPage, until } from './helpers.mjs'
 
 const PAGE = '/kit.html'
 
@@ -38,9 +38,7 @@ export const kitScenarios = {
     url,
     shot,
   }) {
-    const page = await open(context, url, PAGE)
-    await page.getByTestId('sign-in').click()
-    await expectText(page, 'status', 'authenticated')
+    const page = await signedInPage(context, url, { path: PAGE })
     assert.equal(await loadData(page), 'alpha,beta,gamma')
     await page.reload()
     await page.getByTestId('status').waitFor()

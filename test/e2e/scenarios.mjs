@@ -1,7 +1,7 @@
 // What a person does with the demo, and what they must see. Each scenario gets a fresh profile.
 // More in demo.mjs (issue 17's demo list), kit.mjs (issue 20) and cross-tab.mjs (issue 17's tabs).
 import assert from 'node:assert/strict'
-import { counts, expectText, open, signIn, until } from './helpers.mjs'
+import { counts, expectText, open, signIn, signedInPage, until } from './helpers.mjs'
 
 export const scenarios = {
   async 'sign in, reload: still signed in, and storage holds no token text'({
@@ -39,9 +39,7 @@ export const scenarios = {
   },
 
   async 'two tabs: one refresh between them, and logout everywhere'({ context, url, shot }) {
-    await context.clock.install()
-    const a = await open(context, url)
-    await signIn(a)
+    const a = await signedInPage(context, url, { clock: true })
     const b = await context.newPage()
     await b.goto(url)
     await expectText(b, 'status', 'authenticated')
@@ -74,9 +72,7 @@ export const scenarios = {
   },
 
   async '20 parallel requests on an expired token: one refresh'({ context, url, shot }) {
-    await context.clock.install()
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url, { clock: true })
     const now = await page.evaluate(() => Date.now())
     await context.clock.setSystemTime(now + 45_000) // asleep past expiry: no timer fired
     const before = (await counts(page)).refresh
@@ -94,8 +90,7 @@ export const scenarios = {
     url,
     shot,
   }) {
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url)
     await page.getByTestId('rotate-drop').click()
     await page.getByTestId('check-health').click()
     await expectText(page, 'status', 'unauthenticated')
@@ -110,8 +105,7 @@ export const scenarios = {
     url,
     shot,
   }) {
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url)
     const before = await counts(page)
     await page.getByTestId('restart').click()
     await page.getByTestId('load-data').click()
@@ -129,9 +123,7 @@ export const scenarios = {
     url,
     shot,
   }) {
-    await context.clock.install()
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url, { clock: true })
     await page.mouse.move(5, 5)
     await context.clock.fastForward(91_000) // idle 120 s, warning 30 s before
     await page.getByTestId('idle-dialog').waitFor()
@@ -157,8 +149,7 @@ export const scenarios = {
   },
 
   async 'a payment round trip: still signed in'({ context, url, shot }) {
-    const page = await open(context, url)
-    await signIn(page)
+    const page = await signedInPage(context, url)
     await page.getByTestId('payment').click()
     await page.getByTestId('return').waitFor()
     assert.match(page.url(), /payment\.html$/)
