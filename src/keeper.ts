@@ -1,5 +1,4 @@
 import axios from 'axios'
-import { trackActivity } from './activity/tracker.js'
 import { contract } from './backends/contract.js'
 import { SessionError } from './core/errors.js'
 import { resolveEnvironment } from './core/environment.js'
@@ -14,6 +13,7 @@ import { createGate } from './session/gate.js'
 import { createHealthPoller, type HealthPoller } from './session/health.js'
 import { createLoop } from './session/loop.js'
 import { createMachine } from './session/machine.js'
+import { createMount } from './session/mount.js'
 import { createRefresher, type Refresher } from './session/refresher.js'
 import { createTabs } from './session/tabs.js'
 import { createWakeups } from './session/wake.js'
@@ -46,7 +46,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
 
   const machine = createMachine<User>(o, env)
   const tabs = createTabs(o, machine, {
-    askServer: () => mounted && void boot.start('boot-other-tab'),
+    askServer: () => mounting.mounted && void boot.start('boot-other-tab'),
     healthChecked: ({ at, health: h }) => health.adopt(at, h),
     backOff: (until) => (refresher.deferUntil(until), loop.evaluate()),
   })
@@ -111,17 +111,10 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     }),
   )
 
-  // ---- mounting (reference-counted, so StrictMode's double mount costs nothing)
-
-  let refs = 0
-  let mounted = false
-  let destroyed = false
-  const teardown: Array<() => void> = []
-
-  function mount(): void {
-    mounted = true
-    const e = env()
-    teardown.push(
+  const mounting = createMount<User>({
+    ...{ clock, env, cookieMode, machine, tabs, boot, refresher, loop, wakeups, flows },
+    options: o,
+    intercept: () =>
       installInterceptors(http, {
         cookieMode,
         destination,
@@ -131,52 +124,8 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
         resolveAdapter: (adapter, config) =>
           axios.getAdapter(adapter ?? axios.defaults.adapter, config),
       }),
-      tabs.open(o.crossTab ? e.window : null, o.storageKey),
-      wakeups.subscribe(({ hidden }) => {
-        // Coming back online or into view: a refresh, or a start-up check, that was backing off
-        // is retried at once.
-        if (!hidden) {
-          refresher.retryNow()
-          boot.retry()
-        }
-        loop.evaluate()
-      }),
-    )
-    if (o.idleTimeout !== false) {
-      const throttle = Math.min(1_000, o.idleWarning / 10)
-      teardown.push(
-        trackActivity(
-          e,
-          () => clock.now(),
-          throttle,
-          () => touch(true),
-        ),
-      )
-    }
-    if (machine.state.status === 'loading') {
-      if (cookieMode) void boot.start()
-      else {
-        const stored = machine.readSlot()
-        if (stored) {
-          machine.dispatch({ type: 'restored', session: stored })
-          if (o.verifyOnRestore) void flows.verifyRestored()
-        } else if (machine.state.status === 'loading') {
-          if (stored === undefined)
-            machine.emitter.emit({ type: 'storageError', reason: 'unavailable' })
-          machine.dispatch({ type: 'settled', reason: null })
-        }
-      }
-    } else if (cookieMode) boot.retry()
-    else tabs.sync()
-    loop.start()
-  }
-
-  function unmount(): void {
-    mounted = false
-    boot.pause()
-    loop.stop()
-    for (const undo of teardown.splice(0).reverse()) undo()
-  }
+    active: () => touch(true),
+  })
 
   /** Activity: the DOM tracker's (`fromDom`), or the app's `touch()`. */
   function touch(fromDom = false): void {
@@ -214,20 +163,9 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     checkHealth: () => health.check(),
     touch: () => touch(),
     getDeadlines: gate.deadlines,
-    start() {
-      if (destroyed) return () => {}
-      if (++refs === 1) mount()
-      let stopped = false
-      return () => {
-        if (stopped) return
-        stopped = true
-        if (--refs === 0) unmount()
-      }
-    },
+    start: mounting.start,
     destroy() {
-      destroyed = true
-      refs = 0
-      if (mounted) unmount()
+      mounting.destroy()
       flows.dispose()
       machine.dispose()
     },

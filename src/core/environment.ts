@@ -1,4 +1,36 @@
-import type { ChannelLike, Environment, LocksLike } from './options.js'
+/** A `BroadcastChannel`-like object: what the cross-tab sync needs of one. */
+export interface ChannelLike {
+  postMessage(message: unknown): void
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
+  close(): void
+}
+
+/** The part of the Web Locks API the refresh lock uses. */
+export interface LocksLike {
+  request<T>(
+    name: string,
+    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
+    callback: (lock: unknown) => Promise<T>,
+  ): Promise<T>
+}
+
+/**
+ * The browser globals session-keeper touches, injectable for tests and for non-DOM runtimes.
+ * Each one left out is looked up on first use by `start()`, never at import time.
+ */
+export interface Environment {
+  /** Target of `focus`, `online`, `pageshow`, `storage` and activity events. @default globalThis.window */
+  window: EventTarget | null
+  /** Source of `visibilityState`; none means "always visible". @default globalThis.document */
+  document: (EventTarget & { visibilityState?: string }) | null
+  /** Opens the cross-tab channel. @default BroadcastChannel when present */
+  openChannel: ((name: string) => ChannelLike) | null
+  /** Web Locks. @default navigator.locks when present */
+  locks: LocksLike | null
+  /** Source of jitter. @default Math.random */
+  random: () => number
+}
 
 type Globals = {
   window?: EventTarget

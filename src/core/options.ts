@@ -1,6 +1,7 @@
 import type { AxiosInstance } from 'axios'
 import { systemClock, type Clock } from './clock.js'
 import { SessionError } from './errors.js'
+import type { Environment } from './environment.js'
 import type { AuthResult, StorageLike } from './types.js'
 
 /** Paths of the backend contract, relative to `baseURL`. */
@@ -31,40 +32,6 @@ export const defaultEndpoints: Readonly<Endpoints> = Object.freeze({
   health: '/api/auth/token-health',
   logout: '/api/auth/logout',
 })
-
-/** A `BroadcastChannel`-like object: what the cross-tab sync needs of one. */
-export interface ChannelLike {
-  postMessage(message: unknown): void
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
-  removeEventListener(type: 'message', listener: (event: { data: unknown }) => void): void
-  close(): void
-}
-
-/** The part of the Web Locks API the refresh lock uses. */
-export interface LocksLike {
-  request<T>(
-    name: string,
-    options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
-    callback: (lock: unknown) => Promise<T>,
-  ): Promise<T>
-}
-
-/**
- * The browser globals session-keeper touches, injectable for tests and for non-DOM runtimes.
- * Each one left out is looked up on first use by `start()`, never at import time.
- */
-export interface Environment {
-  /** Target of `focus`, `online`, `pageshow`, `storage` and activity events. @default globalThis.window */
-  window: EventTarget | null
-  /** Source of `visibilityState`; none means "always visible". @default globalThis.document */
-  document: (EventTarget & { visibilityState?: string }) | null
-  /** Opens the cross-tab channel. @default BroadcastChannel when present */
-  openChannel: ((name: string) => ChannelLike) | null
-  /** Web Locks. @default navigator.locks when present */
-  locks: LocksLike | null
-  /** Source of jitter. @default Math.random */
-  random: () => number
-}
 
 /**
  * Options of {@link createSessionKeeper}. All durations are milliseconds. `User` defaults to `any`

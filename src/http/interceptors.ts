@@ -33,7 +33,7 @@ type Config = InternalAxiosRequestConfig & {
   [RETRIED]?: boolean
   [AUTH_CALL]?: boolean
 }
-/** Where-to decisions kept per base URL and request URL, at most this many (then forgotten). */
+/** Scope decisions kept per request URL, at most this many (then forgotten). */
 const SEEN_MAX = 500
 /** What a config's `adapter` may hold: a function, a built-in adapter's name, or a list of them. */
 type AdapterSetting = AxiosRequestConfig['adapter']
@@ -71,17 +71,13 @@ export function installInterceptors<User>(
   host: InterceptorHost<User>,
 ): () => void {
   // An app calls a handful of URLs again and again: the scope check (a pure function of the base
-  // and the URL) is remembered rather than redone per request.
-  const seen = new Map<string | undefined, Map<string | undefined, Destination>>()
-  let seenCount = 0
+  // and the URL) is remembered rather than redone per request, for one base URL at a time.
+  let seen = new Map<string | undefined, Destination>()
+  let seenBase: string | undefined
   const where = (baseURL: string | undefined, url: string | undefined): Destination => {
-    let urls = seen.get(baseURL)
-    let found = urls?.get(url)
-    if (found) return found
-    found = host.destination(fullURL(baseURL, url))
-    if (++seenCount > SEEN_MAX) (seen.clear(), (seenCount = 1), (urls = undefined))
-    if (!urls) seen.set(baseURL, (urls = new Map()))
-    urls.set(url, found)
+    if (baseURL !== seenBase || seen.size > SEEN_MAX) ((seen = new Map()), (seenBase = baseURL))
+    let found = seen.get(url)
+    if (!found) seen.set(url, (found = host.destination(fullURL(baseURL, url))))
     return found
   }
   const classify = (config: Config): Destination => {

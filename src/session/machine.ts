@@ -1,5 +1,6 @@
 import { createEmitter, createSnapshotStore } from '../core/emitter.js'
-import type { Environment, ResolvedOptions } from '../core/options.js'
+import type { Environment } from '../core/environment.js'
+import type { ResolvedOptions } from '../core/options.js'
 import { sidOf, type Session } from '../core/tokens.js'
 import type { SessionEvent, SessionSnapshot, StorageErrorReason } from '../core/types.js'
 import { createShared } from './shared.js'

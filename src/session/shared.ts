@@ -2,7 +2,8 @@ import { createEnvelope, plainCodec, type Codec } from '../storage/envelope.js'
 import { createSessionStore, resolveStorage, type SessionStore } from '../storage/store.js'
 import { createTabChannel, type TabChannel, type TabMessage } from '../sync/channel.js'
 import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
-import type { Environment, ResolvedOptions } from '../core/options.js'
+import type { Environment } from '../core/environment.js'
+import type { ResolvedOptions } from '../core/options.js'
 import type { StorageLike } from '../core/types.js'
 
 function randomId(): string {

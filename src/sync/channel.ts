@@ -1,5 +1,5 @@
 import type { EndReason, StorageLike, TokenHealth } from '../core/types.js'
-import type { ChannelLike } from '../core/options.js'
+import type { ChannelLike } from '../core/environment.js'
 
 /**
  * What tabs tell each other. Never a token: a receiver that needs tokens re-reads the

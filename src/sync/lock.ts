@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js'
-import type { LocksLike } from '../core/options.js'
+import type { LocksLike } from '../core/environment.js'
 import type { StorageLike } from '../core/types.js'
 
 /** Runs work while holding the browser-wide refresh lock. */
