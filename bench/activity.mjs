@@ -27,6 +27,7 @@ export async function runActivity(lib, check) {
     http: {
       // the keeper's own auth calls go through `request` (the sign-in is the only one here)
       request: async () => ({ data: { access_token: 'a', expires_in: 3600 } }),
+      defaults: {},
       interceptors: { request: { use() {}, eject() {} }, response: { use() {}, eject() {} } },
     },
   })

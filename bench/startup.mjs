@@ -30,6 +30,7 @@ export async function runStartup(lib, check) {
           user: { id: 1, name: 'Bench User', roles: ['a', 'b'] },
         },
       }),
+      defaults: {},
       interceptors: { request: { use() {}, eject() {} }, response: { use() {}, eject() {} } },
     },
   })
