@@ -39,6 +39,40 @@ export function createShared<User>(
     return storage_
   }
 
+  /**
+   * A small record beside the slot, sealed like it but bound to its own name; one that cannot be
+   * read counts as none (it cannot be forged without the secret).
+   */
+  function record(key: string) {
+    let codec: Codec | null = null
+    const seal = () => (codec ??= o.secret ? createEnvelope(o.secret, key) : plainCodec)
+    return {
+      read(): unknown {
+        try {
+          const raw = storage().getItem(key)
+          const opened = raw === null ? null : seal().open(raw)
+          return opened?.ok ? JSON.parse(opened.plaintext) : null
+        } catch {
+          return null
+        }
+      },
+      write(value: unknown): void {
+        try {
+          storage().setItem(key, seal().seal(JSON.stringify(value)))
+        } catch {
+          // a full storage: the slot's own data still counts
+        }
+      },
+      clear(): void {
+        try {
+          storage().removeItem(key)
+        } catch {
+          // nothing to clear
+        }
+      },
+    }
+  }
+
   return {
     /** The session slot (sealed with the secret, or plain in memory and cookie mode). */
     store: () =>
@@ -50,42 +84,11 @@ export function createShared<User>(
       )),
 
     /**
-     * The last activity seen in any tab, in a record of its own (sealed like the slot, bound to its
-     * own name): activity is written without the lock, often, by tabs whose view of storage may
-     * lag, so it must never carry tokens that could overwrite another tab's refresh. An unreadable
-     * record counts as none (it cannot be forged without the secret).
+     * The last activity seen in any tab, in a record of its own: activity is written without the
+     * lock, often, by tabs whose view of storage may lag, so it must never carry tokens that could
+     * overwrite another tab's refresh.
      */
-    activity: {
-      key: `${storageKey}:activity`,
-      codec: null as Codec | null,
-      read(): number {
-        try {
-          const raw = storage().getItem(this.key)
-          const opened = raw === null ? null : this.seal().open(raw)
-          const at: unknown = opened?.ok ? JSON.parse(opened.plaintext) : 0
-          return Number.isFinite(at) ? (at as number) : 0
-        } catch {
-          return 0
-        }
-      },
-      write(at: number): void {
-        try {
-          storage().setItem(this.key, this.seal().seal(JSON.stringify(at)))
-        } catch {
-          // a full storage: the slot's own lastActivity still counts
-        }
-      },
-      clear(): void {
-        try {
-          storage().removeItem(this.key)
-        } catch {
-          // nothing to clear
-        }
-      },
-      seal(): Codec {
-        return (this.codec ??= o.secret ? createEnvelope(o.secret, this.key) : plainCodec)
-      },
-    },
+    activity: record(`${storageKey}:activity`),
 
     /** The browser-wide refresh lock: Web Locks, else a lease in storage; none without `crossTab`. */
     lock(): RefreshLock {
