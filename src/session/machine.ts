@@ -68,6 +68,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     clock: o.clock,
     random: () => env().random(),
     cookieMode,
+    session: () => state.session,
     end: (reason) =>
       dispatch(
         state.session ? { type: 'ended', reason, by: 'other-tab' } : { type: 'settled', reason },
@@ -80,8 +81,8 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     if (action.type === 'committed') {
       const written = slot.persist(action.session, !action.keepRev, action.base)
       // An update based on a revision the slot no longer holds (another tab refreshed meanwhile)
-      // would write old tokens over new ones: it is dropped.
-      if (!written && action.base !== undefined) return
+      // would write old tokens over new ones, and an ended sign-in must not come back: dropped.
+      if (written === false) return
       action = { ...action, session: written ?? action.session }
     }
     const prev = state
@@ -120,18 +121,18 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     snapshot,
     shared,
     post,
-    /** What the slot holds now: a session, `null`, or `undefined` when it cannot be read. */
+    /** What the slot holds now: a session, `null` (none, or one that has ended, unless `all`). */
     readSlot: slot.read,
     persist: slot.persist,
     /** The newest revision this tab has held or seen end. */
     get knownRev() {
       return slot.knownRev
     },
-    /** Another tab ended sign-in `sid` at revision `rev`: none of it is adopted again. */
+    /** Takes in an end another tab told of: that sign-in, and every one begun before it, is over. */
     noteEnded: slot.noteEnded,
     /** Another tab replaced sign-in `sid` with a new one: it is over, though not ended yet here. */
     noteReplaced: slot.noteReplaced,
-    /** Whether sign-in `sid` has ended or been replaced (here, or in a tab that said so). */
+    /** Whether a session's sign-in has ended or been replaced (here, or in a tab that said so). */
     hasEnded: slot.hasEnded,
     /** Calls `fn` after each change; returns the unsubscribe. */
     onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {

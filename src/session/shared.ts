@@ -90,6 +90,13 @@ export function createShared<User>(
      */
     activity: record(`${storageKey}:activity`),
 
+    /**
+     * The ends tabs recorded (see `slot.ts`): a tab that missed their message, or a page opened
+     * after it, learns them here; an empty slot alone cannot say why it is empty.
+     */
+    ended: record(`${storageKey}:ended`),
+    floor: record(`${storageKey}:tampered`),
+
     /** The browser-wide refresh lock: Web Locks, else a lease in storage; none without `crossTab`. */
     lock(): RefreshLock {
       const locks = env().locks

@@ -6,7 +6,8 @@ import { defaultMapAuthResponse, type Session } from '../../src/core/tokens.js'
 import { session, type U } from './fixture.js'
 import { resolveEnvironment } from '../../src/core/environment.js'
 import { resolveOptions } from '../../src/core/options.js'
-import type { SessionEvent } from '../../src/core/types.js'
+import type { SessionEvent, StorageLike } from '../../src/core/types.js'
+import { MemoryStorage } from '../../src/storage/store.js'
 import { noLock } from '../../src/sync/lock.js'
 import { defaultKind, type AuthCalls } from '../../src/session/calls.js'
 import { createGate } from '../../src/session/gate.js'
@@ -292,8 +293,8 @@ describe('health poller, alone', () => {
 })
 
 describe('machine, alone', () => {
-  function machine() {
-    const o = resolveOptions<U>({ storage: 'memory', crossTab: false })
+  function machine(storage: StorageLike | 'memory' = 'memory') {
+    const o = resolveOptions<U>({ storage, crossTab: false, secret: 'a-test-secret-0123456789' })
     const m = createMachine<U>(o, resolveEnvironment({ window: null, document: null }))
     const events: string[] = []
     m.emitter.on('loggedIn', () => void events.push('loggedIn'))
@@ -330,6 +331,53 @@ describe('machine, alone', () => {
     other.m.shared.store().write(session({ rev: 10_000, user: { name: 'grace' } }))
     other.m.dispatch({ type: 'ended', reason: 'idle', by: 'here' })
     expect(other.m.readSlot()?.user).toEqual({ name: 'grace' })
+  })
+
+  it('records an end beside the slot: a late write of the ended sign-in is not restored by the next page', () => {
+    const storage = new MemoryStorage()
+    const tab = machine(storage)
+    tab.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const mine = tab.m.session!
+    tab.m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    // another tab's user update of that sign-in, written before it heard of the end, lands late
+    tab.m.shared.store().write({ ...mine, rev: mine.rev + 1, user: { name: 'ada (updated)' } })
+    const next = machine(storage)
+    expect(next.m.readSlot()).toBe(null)
+    expect(next.m.readSlot(true)?.user).toEqual({ name: 'ada (updated)' })
+    // nor does a tab that still holds it write it back
+    expect(next.m.persist({ ...mine, rev: mine.rev + 2 }, true)).toBe(false)
+  })
+
+  it('an end ends every sign-in begun before it; one begun in the same millisecond stands', () => {
+    const { m } = machine()
+    m.noteEnded(5, { sid: 2_000.5, since: 2_000 })
+    expect(m.hasEnded(session({ startedAt: 1_999, sid: 1_999.9 }))).toBe(true)
+    expect(m.hasEnded(session({ startedAt: 2_000, sid: 2_000.1 }))).toBe(false)
+    expect(m.hasEnded(session({ startedAt: 2_000, sid: 2_000.5 }))).toBe(true)
+  })
+
+  it('tampering found by one tab ends, in every tab and page, every sign-in begun until then', () => {
+    const storage = new MemoryStorage()
+    const first = machine(storage)
+    first.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const mine = first.m.session!
+    const blob = storage.getItem('session-keeper')!
+    storage.setItem(
+      'session-keeper',
+      blob.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+    )
+    expect(machine(storage).m.readSlot()).toBe(undefined) // found: cleared, and recorded
+    // the first tab has not heard of it yet: writing its session back, it learns it and ends
+    first.m.dispatch({ type: 'committed', session: mine, cause: 'update' })
+    expect(first.m.state).toMatchObject({ status: 'unauthenticated', reason: 'tampered' })
+    expect(storage.getItem('session-keeper')).toBe(null)
+    // a sign-out elsewhere records its end beside the tamper end, not over it: a write of the old
+    // sign-in that lands late is still not restored
+    const other = machine(storage)
+    other.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    other.m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    storage.setItem('session-keeper', blob)
+    expect(machine(storage).m.readSlot()).toBe(null)
   })
 
   it('says what happened: one event per transition, none for what changed nothing', () => {
