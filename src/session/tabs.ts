@@ -32,6 +32,10 @@ export function createTabs<User>(
   let cancelRetry: (() => void) | null = null
   let lastShared = -Infinity
   let lastPersisted = -Infinity
+  /** Cookie mode: the newest timeline this tab has asked the server about. */
+  let asked = 0
+  /** Mounted: retries are scheduled only then (no timer outlives the last `stop`). */
+  let listening = false
 
   /**
    * Re-reads the slot and adopts a newer session written by another tab (decrypting only here,
@@ -39,13 +43,19 @@ export function createTabs<User>(
    * tab now holds another session.
    */
   function sync(wanted = 0): boolean {
-    if (cookieMode) return false
     wantedRev = Math.max(wantedRev, wanted)
     const stored = m.readSlot(true)
     const current = m.session
     if (!stored) return (awaitWanted(), false)
     const later = current && laterSignIn(stored, current)
     const over = m.hasEnded(stored)
+    if (cookieMode) {
+      // The slot holds the timeline of another tab's sign-in: its cookie is the browser's now, so
+      // ask the server, once per revision, and join that timeline (never start one of our own).
+      if (!over && (current === null || later! > 0) && stored.rev > asked)
+        ((asked = stored.rev), deps.askServer())
+      return (awaitWanted(), false)
+    }
     // Sessions rank by sign-in first, then revision: a later sign-in wins over any revision of an
     // earlier one, even one written after it by a tab whose view of storage lagged. Within one
     // sign-in, the newer revision wins; the same revision written twice, or (told by its writer)
@@ -77,7 +87,7 @@ export function createTabs<User>(
     cancelRetry?.()
     cancelRetry = null
     if (wantedRev <= (m.session?.rev ?? m.knownRev)) wantedRev = retryDelay = 0
-    else {
+    else if (listening) {
       retryDelay = Math.min(1_000, retryDelay ? retryDelay * 2 : 25)
       cancelRetry = o.clock.schedule(() => sync(), retryDelay)
     }
@@ -120,8 +130,7 @@ export function createTabs<User>(
     switch (message.kind) {
       case 'session':
         if (message.replaced !== undefined) m.noteReplaced(message.replaced)
-        if (!cookieMode) sync(message.rev)
-        else if ((m.session?.rev ?? m.knownRev) < message.rev) deps.askServer()
+        sync(message.rev)
         break
       case 'end': {
         // An end ends its sign-in and every one begun before it; a tamper end (sid 0), every one
@@ -166,7 +175,9 @@ export function createTabs<User>(
         if ((e as StorageEvent).key === slotKey) sync()
       }
       window?.addEventListener('storage', onStorage)
+      listening = true
       return () => {
+        listening = false
         close()
         window?.removeEventListener('storage', onStorage)
         cancelRetry?.()

@@ -356,6 +356,27 @@ describe('cookie mode: the timeline survives reloads and closed tabs', () => {
 })
 
 describe('cookie mode: tabs', () => {
+  const tabs = (b: ReturnType<typeof browser>) =>
+    [b.tab(), b.tab()].map((t) => {
+      const keeper = cookieKeeper(t.options.storage as never, t.options)
+      keeper.start()
+      return keeper
+    }) as [ReturnType<typeof cookieKeeper>, ReturnType<typeof cookieKeeper>]
+  const userOf = (k: ReturnType<typeof cookieKeeper>) => {
+    const s = k.getSnapshot()
+    return s.status === 'authenticated' ? s.user?.username : s.status
+  }
+
+  it('with storage late, a tab joins the sign-in another tab announced: its sign-out ends both', async () => {
+    const [a, other] = tabs(browser({ storageLagMs: 40 }))
+    await settle(a.login(ADA))
+    await pass(1000)
+    expect(userOf(other)).toBe('ada')
+    await settle(a.logout())
+    await pass(1000)
+    expect(other.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+  })
+
   it('after each tab refreshed its own token, a sign-out in one ends the other as a sign-out', async () => {
     const b = browser()
     const [a, other] = [b.tab(), b.tab()].map((t) => {
