@@ -5,6 +5,9 @@ import { leaseLock, noLock, webLock, type RefreshLock } from '../sync/lock.js'
 import type { Environment, ResolvedOptions } from '../core/options.js'
 import type { StorageLike } from '../core/types.js'
 
+/** How long a tab keeps the lock after a write made under it (see `exclusive`). */
+const HOLD_MS = 100
+
 function randomId(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
   return c?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36)
@@ -73,6 +76,34 @@ export function createShared<User>(
     }
   }
 
+  /**
+   * The browser-wide lock (refreshes, and in cookie mode every call whose answer sets the cookie):
+   * Web Locks, else a lease in storage; none without `crossTab`.
+   */
+  function lock(): RefreshLock {
+    const locks = env().locks
+    return (lock_ ??= !crossTab
+      ? noLock
+      : locks
+        ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
+          // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
+          // rather than start a second refresh with the same refresh token.
+          webLock(
+            locks,
+            `session-keeper:${storageKey}`,
+            clock,
+            Math.max(lockTimeout, refreshTimeout + 1_000),
+          )
+        : leaseLock(
+            storage(),
+            `${storageKey}:lock`,
+            tabId,
+            clock,
+            lockTimeout,
+            refreshTimeout + lockTimeout,
+          ))
+  }
+
   return {
     /** The session slot (sealed with the secret, or plain in memory and cookie mode). */
     store: () =>
@@ -97,29 +128,30 @@ export function createShared<User>(
     ended: record(`${storageKey}:ended`),
     floor: record(`${storageKey}:tampered`),
 
-    /** The browser-wide refresh lock: Web Locks, else a lease in storage; none without `crossTab`. */
-    lock(): RefreshLock {
-      const locks = env().locks
-      return (lock_ ??= !crossTab
-        ? noLock
-        : locks
-          ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
-            // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
-            // rather than start a second refresh with the same refresh token.
-            webLock(
-              locks,
-              `session-keeper:${storageKey}`,
-              clock,
-              Math.max(lockTimeout, refreshTimeout + 1_000),
+    lock,
+
+    /**
+     * Runs `fn` under the lock and resolves with its outcome at once; with `hold`, keeps the lock a
+     * moment longer, so that what `fn` wrote to storage reaches the other tabs before one of them
+     * takes it (browsers propagate localStorage between tabs late).
+     */
+    exclusive<T>(fn: () => Promise<T>, hold = false): Promise<T> {
+      return new Promise((resolve, reject) => {
+        lock()
+          .run(async () => {
+            const outcome = fn()
+            outcome.then(resolve, reject)
+            if (
+              hold &&
+              (await outcome.then(
+                () => true,
+                () => false,
+              ))
             )
-          : leaseLock(
-              storage(),
-              `${storageKey}:lock`,
-              tabId,
-              clock,
-              lockTimeout,
-              refreshTimeout + lockTimeout,
-            ))
+              await new Promise<void>((done) => clock.schedule(done, HOLD_MS))
+          })
+          .catch(reject)
+      })
     },
 
     /** Opens the tab channel (when `crossTab`), delivering messages to `receive`; returns its teardown. */

@@ -14,6 +14,7 @@ import { createGate } from '../../src/session/gate.js'
 import { createHealthPoller } from '../../src/session/health.js'
 import { createMachine } from '../../src/session/machine.js'
 import { createRefresher } from '../../src/session/refresher.js'
+import { createSignOut } from '../../src/session/signout.js'
 import type { Action } from '../../src/session/transition.js'
 
 /** A clock the test moves by hand. */
@@ -289,6 +290,47 @@ describe('health poller, alone', () => {
     expect(off.h.dueAt()).toBe(null)
     expect(await off.h.keyChanged('a1')).toBe(false)
     expect(off.calls.send).not.toHaveBeenCalled()
+  })
+})
+
+describe('sign-out, alone (cookie mode)', () => {
+  function signOut(slot: Session<U> | null) {
+    let mark = false
+    const order: string[] = []
+    const calls = fakeCalls(async () => void order.push('sent'))
+    const so = createSignOut<U>({
+      clock: manualClock(),
+      random: () => 0.5,
+      cookieMode: true,
+      machine: {
+        readSlot: () => slot,
+        emitter: { emit: () => {} },
+        shared: {
+          logoutPending: (set?: boolean) => (set === undefined ? mark : (mark = set)),
+          exclusive: async (fn: () => Promise<unknown>) => {
+            order.push('locked')
+            return fn()
+          },
+        },
+      } as never,
+      calls,
+      backend: { logout: () => ({ url: '/logout' }) },
+    })
+    return { so, order, calls, mark: () => mark }
+  }
+
+  it('is sent under the lock, and the mark is gone once the server heard it', async () => {
+    const { so, order, mark } = signOut(null)
+    expect(await so.notify(session())).toBe(true)
+    expect(order).toEqual(['locked', 'sent'])
+    expect(mark()).toBe(false)
+  })
+
+  it("is not sent once a later sign-in is in the slot: the cookie is that sign-in's now", async () => {
+    const { so, calls, mark } = signOut(session({ startedAt: 9, sid: 9.5 }))
+    expect(await so.notify(session())).toBe(true)
+    expect(calls.send).not.toHaveBeenCalled()
+    expect(mark()).toBe(false)
   })
 })
 
