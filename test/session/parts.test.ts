@@ -195,6 +195,13 @@ describe('gate, alone', () => {
     expect(notifyServerLogout).toHaveBeenCalledWith(idle)
   })
 
+  it('a destroyed keeper (its request went on after the page closed) tells the server nothing', async () => {
+    const { g, machine, notifyServerLogout } = gate(session({ lastActivity: 10_000 }))
+    machine.dispatch = () => {} // a destroyed machine changes nothing
+    await expect(g.authorize()).rejects.toMatchObject({ code: 'session_expired' })
+    expect(notifyServerLogout).not.toHaveBeenCalled()
+  })
+
   it('an expired token with nothing to refresh it ends as expired, with no server call', () => {
     const { g, machine, notifyServerLogout } = gate(
       session({ refreshToken: null, expiresAt: 49_000, lastActivity: 45_000 }),
