@@ -29,9 +29,6 @@ export interface SlotDeps<User> {
   report(reason: StorageErrorReason): void
 }
 
-/** One tab's access to the session slot. See {@link createSlot}. */
-export type Slot<User> = ReturnType<typeof createSlot<User>>
-
 /**
  * The session slot as one tab reads and writes it, and what the tab knows of the browser's
  * timeline: the newest revision, and which sign-ins have ended. Every write is conditional on what
@@ -66,17 +63,22 @@ export function createSlot<User>(d: SlotDeps<User>) {
   /**
    * Takes in the ends recorded beside the slot: the last sign-in's end (`{ sid, since, reason }`)
    * and the tamper floor, in records of their own so that tabs ending at once do not drop each
-   * other's. Returns the reason to end with, if one is recorded.
+   * other's. Returns why `mine` has ended, if a record says it has (a sign-in only replaced, by one
+   * this tab is about to adopt, is not ended by an older end).
    */
-  function recorded(): EndReason | null {
+  function recorded(mine?: Session<User> | null): EndReason | null {
     const e = shared.ended.read() as { sid: number; since: number; reason: EndReason } | null
     const found = shared.floor.read()
-    if (typeof found === 'number') noteEnded(0, { floor: found })
+    let why: EndReason | null = null
+    if (typeof found === 'number') {
+      noteEnded(0, { floor: found })
+      if (mine && sidOf(mine) < found) why = 'tampered'
+    }
     if (e && Number.isFinite(e.sid) && Number.isFinite(e.since) && END_REASONS.has(e.reason)) {
       noteEnded(0, e)
-      return e.reason
+      if (mine && (sidOf(mine) === e.sid || mine.startedAt < e.since)) why ??= e.reason
     }
-    return typeof found === 'number' ? 'tampered' : null
+    return why
   }
 
   /**
@@ -91,9 +93,8 @@ export function createSlot<User>(d: SlotDeps<User>) {
       if (result.reason !== 'unavailable') tampered(result.reason)
       return undefined
     }
-    const why = recorded()
-    const mine = d.session()
-    if (why && mine && hasEnded(mine)) d.end(sidOf(mine) < floor ? 'tampered' : why)
+    const why = recorded(d.session())
+    if (why) d.end(why)
     const s = result.session
     if (!s || (!all && hasEnded(s))) return null
     const at = shared.activity.read()

@@ -397,6 +397,18 @@ describe('machine, alone', () => {
     expect(next.m.persist({ ...mine, rev: mine.rev + 2 }, true)).toBe(false)
   })
 
+  it('a sign-in another tab replaced (its successor not in storage yet) is not ended by an older end', () => {
+    const storage = new MemoryStorage()
+    const old = machine(storage)
+    old.m.dispatch({ type: 'committed', session: session({ startedAt: 1 }), cause: 'sign-in' })
+    old.m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    const tab = machine(storage)
+    tab.m.dispatch({ type: 'committed', session: session({ startedAt: 2 }), cause: 'sign-in' })
+    tab.m.noteReplaced(tab.m.session!.sid!)
+    tab.m.readSlot()
+    expect(tab.m.state.status).toBe('authenticated')
+  })
+
   it('an end ends every sign-in begun before it; one begun in the same millisecond stands', () => {
     const { m } = machine()
     m.noteEnded(5, { sid: 2_000.5, since: 2_000 })
