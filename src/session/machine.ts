@@ -90,10 +90,10 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     if (state === prev) return
     if (action.type === 'ended' && prev.session)
       slot.ended(prev.session, action.reason, action.by === 'here')
-    if (state.session) slot.noteRev(state.session.rev)
+    if (state.session) slot.known.noteRev(state.session.rev)
     // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
     if (prev.session && state.session && sidOf(prev.session) !== sidOf(state.session))
-      slot.noteReplaced(sidOf(prev.session))
+      slot.known.noteReplaced(sidOf(prev.session))
     snapshot.set(snapshotOf(state))
     const event = eventOf(action, prev)
     if (event) emitter.emit(event)
@@ -126,14 +126,14 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     persist: slot.persist,
     /** The newest revision this tab has held or seen end. */
     get knownRev() {
-      return slot.knownRev
+      return slot.known.rev
     },
     /** Takes in an end another tab told of: that sign-in, and every one begun before it, is over. */
-    noteEnded: slot.noteEnded,
+    noteEnded: slot.known.noteEnded,
     /** Another tab replaced sign-in `sid` with a new one: it is over, though not ended yet here. */
-    noteReplaced: slot.noteReplaced,
+    noteReplaced: slot.known.noteReplaced,
     /** Whether a session's sign-in has ended or been replaced (here, or in a tab that said so). */
-    hasEnded: slot.hasEnded,
+    hasEnded: slot.known.hasEnded,
     /** Calls `fn` after each change; returns the unsubscribe. */
     onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {
       changed.add(fn)

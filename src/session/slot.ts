@@ -1,20 +1,8 @@
 import type { Clock } from '../core/clock.js'
 import { sidOf, type Session } from '../core/tokens.js'
-import { END_REASONS, type EndReason, type StorageErrorReason } from '../core/types.js'
+import type { EndReason, StorageErrorReason } from '../core/types.js'
+import { createKnown } from './known.js'
 import type { Shared } from './shared.js'
-
-/**
- * What a tab knows of the sign-ins that have ended: sign-in `sid` ended; so did every sign-in
- * begun before `since` (one slot holds one sign-in per browser, so those were replaced by a later
- * one, whether or not a tab saw it; within one millisecond, tabs that cannot see each other's
- * writes cannot order their sign-ins, so neither ends the other), and every sign-in numbered below
- * `floor` (tampering was found then: revisions are time-based).
- */
-interface Ends {
-  sid: number
-  since: number
-  floor: number
-}
 
 /** What the slot needs from its tab. */
 export interface SlotDeps<User> {
@@ -30,56 +18,17 @@ export interface SlotDeps<User> {
 }
 
 /**
- * The session slot as one tab reads and writes it, and what the tab knows of the browser's
- * timeline: the newest revision, and which sign-ins have ended. Every write is conditional on what
- * the slot holds now. Ends are recorded beside the slot, so that no tab writes an ended sign-in
- * back and no page restores one, whether or not it heard the end's message: an empty slot alone
- * cannot say why it is empty.
+ * The session slot as one tab reads and writes it. Every write is conditional on what the slot
+ * holds now, and on what the tab knows of the timeline ({@link createKnown}): no tab writes an
+ * ended sign-in back, and no page restores one, whether or not it heard the end's message.
  */
 export function createSlot<User>(d: SlotDeps<User>) {
   const { shared } = d
   const store = () => shared.store()
-  /** The newest revision this tab has held or seen end: nothing at or below it is adopted again. */
-  let knownRev = 0
-  /** Sign-ins this tab has seen end or be replaced: none of their revisions is adopted again. */
-  const over = new Set<number>()
-  let since = 0
-  let floor = 0
+  const known = createKnown(shared)
+  const { hasEnded } = known
   let writeFailure: StorageErrorReason | null = null
   let disposed = false
-
-  /** Whether `s`'s sign-in has ended, or been replaced (here, or in a tab that said so). */
-  const hasEnded = (s: { sid?: number; startedAt: number }) =>
-    over.has(sidOf(s)) || s.startedAt < since || sidOf(s) < floor
-
-  /** Takes in ends: this tab's, or ones another tab told of (`rev`: the revision it ended at). */
-  function noteEnded(rev: number, e: Partial<Ends>): void {
-    knownRev = Math.max(knownRev, rev, e.floor ?? 0)
-    if (e.sid) over.add(e.sid)
-    since = Math.max(since, e.since ?? 0)
-    floor = Math.max(floor, e.floor ?? 0)
-  }
-
-  /**
-   * Takes in the ends recorded beside the slot: the last sign-in's end (`{ sid, since, reason }`)
-   * and the tamper floor, in records of their own so that tabs ending at once do not drop each
-   * other's. Returns why `mine` has ended, if a record says it has (a sign-in only replaced, by one
-   * this tab is about to adopt, is not ended by an older end).
-   */
-  function recorded(mine?: Session<User> | null): EndReason | null {
-    const e = shared.ended.read() as { sid: number; since: number; reason: EndReason } | null
-    const found = shared.floor.read()
-    let why: EndReason | null = null
-    if (typeof found === 'number') {
-      noteEnded(0, { floor: found })
-      if (mine && sidOf(mine) < found) why = 'tampered'
-    }
-    if (e && Number.isFinite(e.sid) && Number.isFinite(e.since) && END_REASONS.has(e.reason)) {
-      noteEnded(0, e)
-      if (mine && (sidOf(mine) === e.sid || mine.startedAt < e.since)) why ??= e.reason
-    }
-    return why
-  }
 
   /**
    * What the slot holds now: a session (with the last activity any tab recorded), `null` for
@@ -93,7 +42,7 @@ export function createSlot<User>(d: SlotDeps<User>) {
       if (result.reason !== 'unavailable') tampered(result.reason)
       return undefined
     }
-    const why = recorded(d.session())
+    const why = known.recorded(d.session())
     if (why) d.end(why)
     const s = result.session
     if (!s || (!all && hasEnded(s))) return null
@@ -106,10 +55,8 @@ export function createSlot<User>(d: SlotDeps<User>) {
    * sign-in begun until now (revisions are time-based), not one signed in after it was found.
    */
   function tampered(why: StorageErrorReason): void {
-    const at = Math.max(knownRev, floor, d.clock.now())
-    noteEnded(at, { floor: at + 1 })
-    recorded()
-    shared.floor.write(floor)
+    const at = Math.max(known.rev, known.floor, d.clock.now())
+    known.recordFloor(at)
     store().clear()
     d.report(why)
     shared.post({ kind: 'end', reason: 'tampered', rev: at, sid: 0 })
@@ -136,12 +83,12 @@ export function createSlot<User>(d: SlotDeps<User>) {
     // Above the slot and above every revision this tab has held or seen end (a tamper floor
     // included): a sign-in in the millisecond of a sign-out must not take the ended one's number.
     if (replace) {
-      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, knownRev + 1)
+      const rev = Math.max(s.rev, (stored?.rev ?? 0) + 1, known.rev + 1)
       // A new sign-in is named by its first revision, plus a random fraction so that two tabs
       // signing in within one millisecond never share a name.
       s = { ...s, rev, sid: s.sid ?? rev + d.random() }
     } else if (stored !== undefined && stored?.rev !== s.rev) return null
-    knownRev = Math.max(knownRev, s.rev)
+    known.noteRev(s.rev)
     const failure = store().write(
       d.cookieMode
         ? { ...s, accessToken: null, refreshToken: null, user: null, expiresAt: null }
@@ -162,10 +109,9 @@ export function createSlot<User>(d: SlotDeps<User>) {
   function ended(s: Session<User>, reason: EndReason, here: boolean): void {
     const { rev, startedAt } = s
     const sid = sidOf(s)
-    noteEnded(rev, { sid, since: startedAt })
+    known.noteEnded(rev, { sid, since: startedAt })
     if (!here) return
-    recorded()
-    shared.ended.write({ sid, since, reason })
+    known.recordEnd(sid, reason)
     const stored = read(true)
     if (stored && (sidOf(stored) === sid || stored.rev <= rev)) {
       store().clear()
@@ -178,19 +124,8 @@ export function createSlot<User>(d: SlotDeps<User>) {
     read,
     persist,
     ended,
-    noteEnded,
-    hasEnded,
-    /** This tab holds revision `rev`. */
-    noteRev(rev: number): void {
-      knownRev = Math.max(knownRev, rev)
-    },
-    /** Sign-in `sid` was replaced by another: it is over, though not ended yet here. */
-    noteReplaced(sid: number): void {
-      over.add(sid)
-    },
-    get knownRev() {
-      return knownRev
-    },
+    /** What this tab knows of the timeline. */
+    known,
     dispose(): void {
       disposed = true
     },
