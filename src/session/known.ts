@@ -15,6 +15,9 @@ interface Ends {
   floor: number
 }
 
+/** The tamper floor as recorded, with a fingerprint of the bad blob it was found in. */
+export type Found = { floor: number; blob: number }
+
 /** What one tab knows of the timeline. See {@link createKnown}. */
 export type Known = ReturnType<typeof createKnown>
 
@@ -51,11 +54,11 @@ export function createKnown(shared: Pick<Shared<unknown>, 'ended' | 'floor'>) {
    */
   function recorded(mine?: Session<unknown> | null): EndReason | null {
     const e = shared.ended.read() as { sid: number; since: number; reason: EndReason } | null
-    const found = shared.floor.read()
+    const found = shared.floor.read() as Found | null
     let why: EndReason | null = null
-    if (typeof found === 'number') {
-      noteEnded(0, { floor: found })
-      if (mine && sidOf(mine) < found) why = 'tampered'
+    if (Number.isFinite(found?.floor)) {
+      noteEnded(0, found!)
+      if (mine && sidOf(mine) < found!.floor) why = 'tampered'
     }
     if (e && Number.isFinite(e.sid) && Number.isFinite(e.since) && END_REASONS.has(e.reason)) {
       noteEnded(0, e)
@@ -73,11 +76,13 @@ export function createKnown(shared: Pick<Shared<unknown>, 'ended' | 'floor'>) {
       recorded()
       shared.ended.write({ sid, since, reason })
     },
-    /** Records a tamper floor found here, at `at` (with every one this tab knows of). */
-    recordFloor(at: number): void {
+    /** The fingerprint of the bad blob the last tamper floor was found in (see `slot.ts`). */
+    found: () => (shared.floor.read() as Found | null)?.blob,
+    /** Records a tamper floor found here (with every one this tab knows of) and its bad blob. */
+    recordFloor(at: number, blob: number): void {
       noteEnded(at, { floor: at + 1 })
       recorded()
-      shared.floor.write(floor)
+      shared.floor.write({ floor, blob } satisfies Found)
     },
     /** This tab holds revision `r`. */
     noteRev(r: number): void {

@@ -39,7 +39,7 @@ export function createSlot<User>(d: SlotDeps<User>) {
     if (disposed) return undefined
     const result = store().read()
     if (!result.ok) {
-      if (result.reason !== 'unavailable') tampered(result.reason)
+      if (result.reason !== 'unavailable') tampered(result.reason, result.raw)
       return undefined
     }
     const why = known.recorded(d.session())
@@ -52,15 +52,24 @@ export function createSlot<User>(d: SlotDeps<User>) {
 
   /**
    * The slot failed its check: cleared, reported, and the session ended in every tab: every
-   * sign-in begun until now (revisions are time-based), not one signed in after it was found.
+   * sign-in begun until now (revisions are time-based), not one signed in after it was found. The
+   * record names the bad blob: a tab whose view of storage is late and still shows one that another
+   * tab dealt with only ends its own session (clearing now could remove a newer sign-in, and a new
+   * floor would end it).
    */
-  function tampered(why: StorageErrorReason): void {
-    const at = Math.max(known.rev, known.floor, d.clock.now())
-    known.recordFloor(at)
-    store().clear()
-    d.report(why)
-    shared.post({ kind: 'end', reason: 'tampered', rev: at, sid: 0 })
-    d.end('tampered')
+  function tampered(why: StorageErrorReason, raw = ''): void {
+    let blob = raw.length
+    for (let i = 0; i < raw.length; i++) blob = (blob * 31 + raw.charCodeAt(i)) | 0
+    if (known.found() === blob) known.recorded()
+    else {
+      const at = Math.max(known.rev, known.floor, d.clock.now())
+      known.recordFloor(at, blob)
+      store().clear()
+      d.report(why)
+      shared.post({ kind: 'end', reason: 'tampered', rev: at, sid: 0 })
+    }
+    const mine = d.session()
+    if (!mine || hasEnded(mine)) d.end('tampered')
   }
 
   /**

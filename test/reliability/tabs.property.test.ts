@@ -747,6 +747,19 @@ const examples: Array<[World, Command[]]> = [
       { c: 'switch', tab: 1, user: 0 },
     ],
   ] as [World, Command[]],
+  // tab A found the slot tampered with a second after it happened, signed out and in at once; tab
+  // B, its view of storage 40 ms late, still saw the bad blob, took it for a new tampering, cleared
+  // the slot (A's new sign-in with it) and raised the floor over A's sign-in
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'wait', ms: 50 },
+      { c: 'corrupt', at: 0 },
+      { c: 'wait', ms: 1001 },
+      { c: 'switch', tab: 0, user: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case

@@ -441,6 +441,28 @@ describe('machine, alone', () => {
     expect(machine(storage).m.readSlot()).toBe(null)
   })
 
+  it('a tab whose view of storage still shows a bad blob another tab dealt with clears nothing and ends no newer sign-in', () => {
+    const storage = new MemoryStorage()
+    const a = machine(storage)
+    a.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const bad = storage.getItem('session-keeper')!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))
+    storage.setItem('session-keeper', bad)
+    expect(a.m.readSlot()).toBe(undefined) // found here first: cleared, recorded
+    a.m.dispatch({ type: 'committed', session: session({ startedAt: 5 }), cause: 'sign-in' })
+    const signedIn = storage.getItem('session-keeper')
+    // tab B's view of the slot is late: it still shows the bad blob
+    const late: StorageLike = {
+      getItem: (k) => (k === 'session-keeper' ? bad : storage.getItem(k)),
+      setItem: (k, v) => storage.setItem(k, v),
+      removeItem: (k) => storage.removeItem(k),
+    }
+    const b = machine(late)
+    expect(b.m.readSlot()).toBe(undefined)
+    expect(storage.getItem('session-keeper')).toBe(signedIn)
+    expect(b.m.hasEnded(a.m.session!)).toBe(false)
+    expect(b.events).toEqual([])
+  })
+
   it('says what happened: one event per transition, none for what changed nothing', () => {
     const { m, events } = machine()
     m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
