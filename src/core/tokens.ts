@@ -45,6 +45,14 @@ export function nextRev(previous: { rev: number } | null, now: number): number {
 /** Which sign-in `s` belongs to (see {@link Session.sid}). */
 export const sidOf = (s: { sid?: number; startedAt: number }): number => s.sid ?? s.startedAt
 
+/**
+ * Orders sign-ins: positive when `a` began after `b`, 0 for the same sign-in. By the clock first
+ * (revisions, and so sign-in ids, can run ahead of it after a burst of writes or a tamper floor),
+ * then by id within one millisecond.
+ */
+export const laterSignIn = (a: Session<unknown>, b: Session<unknown>): number =>
+  a.startedAt - b.startedAt || sidOf(a) - sidOf(b)
+
 /** True when `b` carries other credentials than `a` (a refresh or a new sign-in happened). */
 export function otherCredentials(a: Session<unknown>, b: Session<unknown>): boolean {
   return a.accessToken !== b.accessToken || a.refreshToken !== b.refreshToken

@@ -20,6 +20,18 @@ export type EndReason =
   | 'revoked'
   | 'tampered'
 
+/** Every {@link EndReason}, to check one read from storage or another tab. */
+export const END_REASONS: ReadonlySet<string> = new Set<EndReason>([
+  'logout',
+  'expired',
+  'idle',
+  'absolute-timeout',
+  'refresh-rejected',
+  'incompatible',
+  'revoked',
+  'tampered',
+])
+
 /**
  * What the app can see of the session. The same object is returned until something changes,
  * so it can be compared by reference. Narrow on `status`.

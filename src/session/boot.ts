@@ -69,8 +69,10 @@ export function createBoot<User>(d: BootDeps<User>) {
         return null
       })
       // No access token yet (or none the server takes): the refresh cookie may still be a session.
+      // (Its answer sets the browser's one cookie: under the lock, as every such call.)
       if (!known) {
-        const refreshed = calls.readTokens<User>(await calls.send(d.backend.refresh(null)))
+        const answer = await m.shared.exclusive(() => calls.send(d.backend.refresh(null)))
+        const refreshed = calls.readTokens<User>(answer)
         token = refreshed?.accessToken ?? null
         expiresIn = refreshed?.expiresIn
         known = (await d.flows.userFor(token)) ?? { user: refreshed?.user ?? null }

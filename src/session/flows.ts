@@ -1,11 +1,11 @@
 import type { SessionBackend } from '../core/backend.js'
-import { backoffDelay } from '../core/backoff.js'
 import type { Clock } from '../core/clock.js'
-import { SessionError, callFailed, isSessionError, statusOf } from '../core/errors.js'
+import { SessionError, callFailed, statusOf } from '../core/errors.js'
 import { decodeJwt, expiryOf, nextRev, nonEmptyString, sidOf, skewOf } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
 import type { AuthCalls } from './calls.js'
 import type { Machine } from './machine.js'
+import { createSignOut } from './signout.js'
 
 /** A restore-time verify claimed by one tab this recently is not repeated by the others. */
 const VERIFY_CLAIM_MS = 30_000
@@ -36,7 +36,7 @@ export type Flows<User, Credentials extends object> = ReturnType<
  */
 export function createFlows<User, Credentials extends object>(d: FlowDeps<User, Credentials>) {
   const { clock, machine: m, calls, backend } = d
-  let cancelLogoutRetry: (() => void) | null = null
+  const signOut = createSignOut<User>({ ...d, backend: backend as never })
 
   /** The user the server describes for `token` (`null`: not a session; `undefined`: no such call). */
   async function userFor(token: string | null, gated = false) {
@@ -45,10 +45,17 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
     return backend.readUser ? backend.readUser(body) : { user: body as User }
   }
 
+  /**
+   * Signs in. Cookie mode: the answer sets the browser's one cookie, so the call waits for a
+   * start-up check, refresh or sign-out in flight in any tab (each would clear or replace the new
+   * cookie when its answer came), and keeps the lock until the new timeline shows in every tab.
+   */
   async function signIn(call: 'login' | 'register', body: object): Promise<User | null> {
-    // A cookie-mode start-up check still asking the server could clear the new cookie with its
-    // failed refresh: let it finish first.
     await d.booted()
+    return d.cookieMode ? m.shared.exclusive(() => send(call, body), true) : send(call, body)
+  }
+
+  async function send(call: 'login' | 'register', body: object): Promise<User | null> {
     const build = call === 'login' ? backend.login : backend.register
     if (!build) throw new SessionError('config', 'This backend has no registration call.')
     let data: unknown
@@ -92,7 +99,7 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
    * request when that has passed.
    */
   function begin(result: AuthResult<User> | null, user: User | null, fresh: boolean): User | null {
-    cancelLogoutRetry?.()
+    signOut.cancel()
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
     const iat = accessToken ? decodeJwt(accessToken)?.iat : undefined
@@ -159,53 +166,14 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
     }
   }
 
-  /**
-   * Tells the server a session ended (revokes its refresh token). Not heard (network, 5xx): said
-   * again with backoff while the page lives (`retry`), unless someone signs in meanwhile; refused:
-   * reported, since the token may live on at the server. Resolves to whether it was heard.
-   */
-  async function notifyServerLogout(
-    tokens: { accessToken: string | null; refreshToken: string | null } | null,
-    retry = true,
-    failures = 0,
-  ): Promise<boolean> {
-    const request = backend.logout?.(tokens ?? { accessToken: null, refreshToken: null })
-    let heard = true
-    // Cookie mode: marked before it is sent, so that a page starting meanwhile says it again
-    // rather than trust a cookie that is being cleared.
-    if (request && d.cookieMode) m.shared.logoutPending(true)
-    if (request)
-      try {
-        await calls.send(request)
-      } catch (error) {
-        const transient = calls.kind('logout', error) === 'transient'
-        // (Cookie mode leaves a mark instead, and the next page says it before trusting the cookie.)
-        const retryInMs =
-          transient && retry && !d.cookieMode ? backoffDelay(failures + 1, d.random) : null
-        heard = !transient // a refusal was heard: saying it again changes nothing
-        m.emitter.emit({
-          type: 'logoutFailed',
-          error: isSessionError(error) ? error : callFailed('unavailable', 'Sign-out', error),
-          retryInMs,
-        })
-        if (retryInMs !== null)
-          cancelLogoutRetry = clock.schedule(() => {
-            cancelLogoutRetry = null
-            void notifyServerLogout(tokens, true, failures + 1)
-          }, retryInMs)
-      }
-    // Cookie mode: until the server hears it, its cookie could sign the next page back in.
-    if (d.cookieMode) m.shared.logoutPending(!heard)
-    return heard
-  }
-
   return {
     signIn,
     setSession,
     verifyRestored,
-    notifyServerLogout,
+    /** Tells the server a session ended (see {@link createSignOut}). */
+    notifyServerLogout: signOut.notify,
     userFor,
     /** Stops saying an unheard sign-out again (the keeper is destroyed). */
-    dispose: () => cancelLogoutRetry?.(),
+    dispose: signOut.cancel,
   }
 }

@@ -70,8 +70,9 @@ export function createGate<User>(d: GateDeps<User>) {
     if (reason) {
       m.dispatch({ type: 'ended', reason, by: 'here' })
       // A timeout ends the session on the server too: in cookie mode its refresh cookie would
-      // otherwise sign the user back in on the next page load. (An expired token needs nothing.)
-      if (reason !== 'expired') d.notifyServerLogout(s)
+      // otherwise sign the user back in on the next page load. (An expired token needs nothing,
+      // and a destroyed keeper, whose request went on after its page closed, says nothing.)
+      if (reason !== 'expired' && m.session !== s) d.notifyServerLogout(s)
     }
     return reason === null
   }

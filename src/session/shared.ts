@@ -6,6 +6,9 @@ import type { Environment } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
 import type { StorageLike } from '../core/types.js'
 
+/** How long a tab keeps the lock after a write made under it (see `exclusive`). */
+const HOLD_MS = 100
+
 function randomId(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
   return c?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36)
@@ -40,6 +43,68 @@ export function createShared<User>(
     return storage_
   }
 
+  /**
+   * A small record beside the slot, sealed like it but bound to its own name; one that cannot be
+   * read counts as none (it cannot be forged without the secret).
+   */
+  function record(key: string) {
+    let codec: Codec | null = null
+    const seal = () => (codec ??= o.secret ? createEnvelope(o.secret, key) : plainCodec)
+    return {
+      read(): unknown {
+        try {
+          const raw = storage().getItem(key)
+          const opened = raw === null ? null : seal().open(raw)
+          return opened?.ok ? JSON.parse(opened.plaintext) : null
+        } catch {
+          return null
+        }
+      },
+      write(value: unknown): void {
+        try {
+          storage().setItem(key, seal().seal(JSON.stringify(value)))
+        } catch {
+          // a full storage: the slot's own data still counts
+        }
+      },
+      clear(): void {
+        try {
+          storage().removeItem(key)
+        } catch {
+          // nothing to clear
+        }
+      },
+    }
+  }
+
+  /**
+   * The browser-wide lock (refreshes, and in cookie mode every call whose answer sets the cookie):
+   * Web Locks, else a lease in storage; none without `crossTab`.
+   */
+  function lock(): RefreshLock {
+    const locks = env().locks
+    return (lock_ ??= !crossTab
+      ? noLock
+      : locks
+        ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
+          // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
+          // rather than start a second refresh with the same refresh token.
+          webLock(
+            locks,
+            `session-keeper:${storageKey}`,
+            clock,
+            Math.max(lockTimeout, refreshTimeout + 1_000),
+          )
+        : leaseLock(
+            storage(),
+            `${storageKey}:lock`,
+            tabId,
+            clock,
+            lockTimeout,
+            refreshTimeout + lockTimeout,
+          ))
+  }
+
   return {
     /** The session slot (sealed with the secret, or plain in memory and cookie mode). */
     store: () =>
@@ -51,66 +116,43 @@ export function createShared<User>(
       )),
 
     /**
-     * The last activity seen in any tab, in a record of its own (sealed like the slot, bound to its
-     * own name): activity is written without the lock, often, by tabs whose view of storage may
-     * lag, so it must never carry tokens that could overwrite another tab's refresh. An unreadable
-     * record counts as none (it cannot be forged without the secret).
+     * The last activity seen in any tab, in a record of its own: activity is written without the
+     * lock, often, by tabs whose view of storage may lag, so it must never carry tokens that could
+     * overwrite another tab's refresh.
      */
-    activity: {
-      key: `${storageKey}:activity`,
-      codec: null as Codec | null,
-      read(): number {
-        try {
-          const raw = storage().getItem(this.key)
-          const opened = raw === null ? null : this.seal().open(raw)
-          const at: unknown = opened?.ok ? JSON.parse(opened.plaintext) : 0
-          return Number.isFinite(at) ? (at as number) : 0
-        } catch {
-          return 0
-        }
-      },
-      write(at: number): void {
-        try {
-          storage().setItem(this.key, this.seal().seal(JSON.stringify(at)))
-        } catch {
-          // a full storage: the slot's own lastActivity still counts
-        }
-      },
-      clear(): void {
-        try {
-          storage().removeItem(this.key)
-        } catch {
-          // nothing to clear
-        }
-      },
-      seal(): Codec {
-        return (this.codec ??= o.secret ? createEnvelope(o.secret, this.key) : plainCodec)
-      },
-    },
+    activity: record(`${storageKey}:activity`),
 
-    /** The browser-wide refresh lock: Web Locks, else a lease in storage; none without `crossTab`. */
-    lock(): RefreshLock {
-      const locks = env().locks
-      return (lock_ ??= !crossTab
-        ? noLock
-        : locks
-          ? // The browser releases a dead tab's Web Lock itself, so waiting only guards against a
-            // live holder that hangs, and its refresh gives up after refreshTimeout: wait that out
-            // rather than start a second refresh with the same refresh token.
-            webLock(
-              locks,
-              `session-keeper:${storageKey}`,
-              clock,
-              Math.max(lockTimeout, refreshTimeout + 1_000),
+    /**
+     * The ends tabs recorded (see `slot.ts`): a tab that missed their message, or a page opened
+     * after it, learns them here; an empty slot alone cannot say why it is empty.
+     */
+    ended: record(`${storageKey}:ended`),
+    floor: record(`${storageKey}:tampered`),
+
+    lock,
+
+    /**
+     * Runs `fn` under the lock and resolves with its outcome at once; with `hold`, keeps the lock a
+     * moment longer, so that what `fn` wrote to storage reaches the other tabs before one of them
+     * takes it (browsers propagate localStorage between tabs late).
+     */
+    exclusive<T>(fn: () => Promise<T>, hold = false): Promise<T> {
+      return new Promise((resolve, reject) => {
+        lock()
+          .run(async () => {
+            const outcome = fn()
+            outcome.then(resolve, reject)
+            if (
+              hold &&
+              (await outcome.then(
+                () => true,
+                () => false,
+              ))
             )
-          : leaseLock(
-              storage(),
-              `${storageKey}:lock`,
-              tabId,
-              clock,
-              lockTimeout,
-              refreshTimeout + lockTimeout,
-            ))
+              await new Promise<void>((done) => clock.schedule(done, HOLD_MS))
+          })
+          .catch(reject)
+      })
     },
 
     /** Opens the tab channel (when `crossTab`), delivering messages to `receive`; returns its teardown. */

@@ -1,5 +1,5 @@
 import type { ResolvedOptions } from '../core/options.js'
-import { otherCredentials, sidOf } from '../core/tokens.js'
+import { laterSignIn, otherCredentials } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
 import type { Machine } from './machine.js'
 
@@ -32,6 +32,10 @@ export function createTabs<User>(
   let cancelRetry: (() => void) | null = null
   let lastShared = -Infinity
   let lastPersisted = -Infinity
+  /** Cookie mode: the newest timeline this tab has asked the server about. */
+  let asked = 0
+  /** Mounted: retries are scheduled only then (no timer outlives the last `stop`). */
+  let listening = false
 
   /**
    * Re-reads the slot and adopts a newer session written by another tab (decrypting only here,
@@ -39,28 +43,35 @@ export function createTabs<User>(
    * tab now holds another session.
    */
   function sync(wanted = 0): boolean {
-    if (cookieMode) return false
     wantedRev = Math.max(wantedRev, wanted)
-    const stored = m.readSlot()
+    const stored = m.readSlot(true)
     const current = m.session
     if (!stored) return (awaitWanted(), false)
-    const [sid, ours] = [sidOf(stored), current && sidOf(current)]
-    // Sessions rank by sign-in first, then revision: a newer sign-in wins over any revision of an
-    // older one, even one written after it by a tab whose view of storage lagged. Within one
+    const later = current && laterSignIn(stored, current)
+    const over = m.hasEnded(stored)
+    if (cookieMode) {
+      // The slot holds the timeline of another tab's sign-in: its cookie is the browser's now, so
+      // ask the server, once per revision, and join that timeline (never start one of our own).
+      if (!over && (current === null || later! > 0) && stored.rev > asked)
+        ((asked = stored.rev), deps.askServer())
+      return (awaitWanted(), false)
+    }
+    // Sessions rank by sign-in first, then revision: a later sign-in wins over any revision of an
+    // earlier one, even one written after it by a tab whose view of storage lagged. Within one
     // sign-in, the newer revision wins; the same revision written twice, or (told by its writer)
     // the revision another tab wrote last, means the slot holds the last write: follow it.
     const adopt =
-      !m.hasEnded(sid) &&
-      (current === null
-        ? stored.rev >= m.knownRev || stored.rev === wantedRev
-        : sid > ours! ||
-          (sid === ours &&
-            (stored.rev > current.rev ||
-              (otherCredentials(stored, current) &&
-                (stored.rev === current.rev || stored.rev === wantedRev)))))
+      !over &&
+      (current === null ||
+        later! > 0 ||
+        (later === 0 &&
+          (stored.rev > current.rev ||
+            (otherCredentials(stored, current) &&
+              (stored.rev === current.rev || stored.rev === wantedRev)))))
     if (adopt) m.dispatch({ type: 'adopted', session: stored })
-    else if (current && sid < ours!)
-      // An older sign-in landed over ours: write ours back, so every tab converges on it.
+    else if (current && (over || later! < 0))
+      // An older sign-in, or one that has ended, landed over ours: write ours back, so every tab
+      // (and the next page) converges on it.
       m.dispatch({ type: 'committed', cause: 'update', session: current })
     else if (current && stored.rev === current.rev)
       m.dispatch({ type: 'active', at: stored.lastActivity })
@@ -76,7 +87,7 @@ export function createTabs<User>(
     cancelRetry?.()
     cancelRetry = null
     if (wantedRev <= (m.session?.rev ?? m.knownRev)) wantedRev = retryDelay = 0
-    else {
+    else if (listening) {
       retryDelay = Math.min(1_000, retryDelay ? retryDelay * 2 : 25)
       cancelRetry = o.clock.schedule(() => sync(), retryDelay)
     }
@@ -109,9 +120,9 @@ export function createTabs<User>(
    */
   function keepOurs(): void {
     const s = m.session
-    const behind = s !== null && (wantedRev > Math.max(s.rev, m.knownRev) || m.hasEnded(sidOf(s)))
+    const behind = s !== null && (wantedRev > Math.max(s.rev, m.knownRev) || m.hasEnded(s))
     const stored = s && !cookieMode && !behind ? m.readSlot() : undefined
-    if (s && (stored === null || (stored && sidOf(stored) < sidOf(s))))
+    if (s && (stored === null || (stored && laterSignIn(stored, s) < 0)))
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
 
@@ -119,21 +130,16 @@ export function createTabs<User>(
     switch (message.kind) {
       case 'session':
         if (message.replaced !== undefined) m.noteReplaced(message.replaced)
-        if (!cookieMode) sync(message.rev)
-        else if ((m.session?.rev ?? m.knownRev) < message.rev) deps.askServer()
+        sync(message.rev)
         break
       case 'end': {
-        m.noteEnded(message.rev, message.sid)
-        // An end of another sign-in than this tab's (a sign-out, then a new sign-in) is old news,
-        // unless ours was replaced by another tab's (then the browser is signed out). A tamper
-        // end (sid 0) ends every sign-in begun before it was found, refreshed since or not.
+        // An end ends its sign-in and every one begun before it; a tamper end (sid 0), every one
+        // numbered until it was found. An end of an earlier sign-in than this tab's (a sign-out,
+        // then a new sign-in) is old news, unless ours was replaced by another tab's.
+        const { rev, sid, at } = message
+        m.noteEnded(rev, sid ? { sid, since: at } : { floor: rev + 1 })
         const s = m.session
-        if (
-          s &&
-          (sidOf(s) === message.sid ||
-            m.hasEnded(sidOf(s)) ||
-            (message.sid === 0 && Math.floor(sidOf(s)) <= message.rev))
-        )
+        if (s && m.hasEnded(s))
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
           // The tab that ended the other sign-in may have cleared the slot on a view that did not
@@ -169,7 +175,9 @@ export function createTabs<User>(
         if ((e as StorageEvent).key === slotKey) sync()
       }
       window?.addEventListener('storage', onStorage)
+      listening = true
       return () => {
+        listening = false
         close()
         window?.removeEventListener('storage', onStorage)
         cancelRetry?.()

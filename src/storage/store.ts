@@ -4,7 +4,9 @@ import type { Codec } from './envelope.js'
 
 /** What reading the slot found. */
 export type ReadResult<User> =
-  { ok: true; session: Session<User> | null } | { ok: false; reason: StorageErrorReason }
+  | { ok: true; session: Session<User> | null }
+  /** `raw`: the blob that failed its check (to tell one bad blob from another; never opened). */
+  | { ok: false; reason: StorageErrorReason; raw?: string }
 
 /** A storage backed only by this page's memory: the fallback, and `storage: 'memory'`. */
 export class MemoryStorage implements StorageLike {
@@ -78,14 +80,14 @@ export function createSessionStore<User>(
       }
       if (raw === null) return { ok: true, session: null }
       const opened = codec.open(raw)
-      if (!opened.ok) return opened
+      if (!opened.ok) return { ...opened, raw }
       try {
         const value: unknown = JSON.parse(opened.plaintext)
         if (isSession(value, needsAccessToken)) return { ok: true, session: value as Session<User> }
       } catch {
         // not JSON: corrupt
       }
-      return { ok: false, reason: 'corrupt' }
+      return { ok: false, reason: 'corrupt', raw }
     },
 
     /** Seals and writes; returns the failure reason, or `null` when written. */

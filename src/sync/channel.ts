@@ -1,4 +1,4 @@
-import type { EndReason, StorageLike, TokenHealth } from '../core/types.js'
+import { END_REASONS, type EndReason, type StorageLike, type TokenHealth } from '../core/types.js'
 import type { ChannelLike } from '../core/environment.js'
 
 /**
@@ -12,22 +12,20 @@ export type TabMessage =
       /** The sign-in this one replaced in the writing tab (an account switch): it is over. */
       replaced?: number
     }
-  | { kind: 'end'; reason: EndReason; rev: number; sid: number }
+  | {
+      kind: 'end'
+      reason: EndReason
+      rev: number
+      /** The sign-in that ended (0: every sign-in numbered up to `rev`, tampering was found). */
+      sid: number
+      /** When that sign-in began: every one begun before it is over too. */
+      at?: number
+    }
   | { kind: 'activity'; at: number }
   | { kind: 'health'; at: number; health: TokenHealth }
   | { kind: 'backoff'; until: number }
 
 const NS = 'session-keeper'
-const END_REASONS = new Set<string>([
-  'logout',
-  'expired',
-  'idle',
-  'absolute-timeout',
-  'refresh-rejected',
-  'incompatible',
-  'revoked',
-  'tampered',
-])
 
 /** The finite number each kind of message carries (`end` carries a reason too). */
 const NUMBER_FIELD = new Map([
@@ -49,6 +47,7 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
     Number.isFinite(m[field]) &&
     (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && Number.isFinite(m.sid))) &&
     (m.replaced === undefined || Number.isFinite(m.replaced)) &&
+    (m.at === undefined || Number.isFinite(m.at)) &&
     (m.kind !== 'health' ||
       (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null

@@ -105,19 +105,26 @@ export function leaseLock(
       // nothing to release
     }
   }
+  // The lease names the tab, so it cannot keep two runs of one tab apart: they queue here (as a
+  // tab's Web Lock requests do).
+  let queue: Promise<unknown> = Promise.resolve()
   return {
-    async run(fn) {
-      const deadline = clock.now() + timeoutMs
-      let contended = false
-      while (!(await tryAcquire()) && clock.now() < deadline) {
-        contended = true
-        await pause()
-      }
-      try {
-        return await fn(contended)
-      } finally {
-        release()
-      }
+    run(fn) {
+      const turn = queue.then(async () => {
+        const deadline = clock.now() + timeoutMs
+        let contended = false
+        while (!(await tryAcquire()) && clock.now() < deadline) {
+          contended = true
+          await pause()
+        }
+        try {
+          return await fn(contended)
+        } finally {
+          release()
+        }
+      })
+      queue = turn.catch(() => {})
+      return turn
     },
   }
 }

@@ -356,6 +356,46 @@ describe('cookie mode: the timeline survives reloads and closed tabs', () => {
 })
 
 describe('cookie mode: tabs', () => {
+  const tabs = (b: ReturnType<typeof browser>) =>
+    [b.tab(), b.tab()].map((t) => {
+      const keeper = cookieKeeper(t.options.storage as never, t.options)
+      keeper.start()
+      return keeper
+    }) as [ReturnType<typeof cookieKeeper>, ReturnType<typeof cookieKeeper>]
+  const userOf = (k: ReturnType<typeof cookieKeeper>) => {
+    const s = k.getSnapshot()
+    return s.status === 'authenticated' ? s.user?.username : s.status
+  }
+
+  it('with storage late, a tab joins the sign-in another tab announced: its sign-out ends both', async () => {
+    const [a, other] = tabs(browser({ storageLagMs: 40 }))
+    await settle(a.login(ADA))
+    await pass(1000)
+    expect(userOf(other)).toBe('ada')
+    await settle(a.logout())
+    await pass(1000)
+    expect(other.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+  })
+
+  it('a sign-in waits for a refresh in flight in another tab, whose answer would clear the new cookie', async () => {
+    const [a, other] = tabs(browser())
+    await settle(a.login(ADA))
+    await pass(1000)
+    api().setLatency('refresh', 3_000)
+    const refreshing = other.refresh().catch(() => {}) // sent with Ada's cookie
+    await vi.advanceTimersByTimeAsync(100)
+    void a.logout() // "switch account"
+    await settle(a.login({ username: 'grace', password: 'hopper' }), 50, 200)
+    await settle(refreshing, 50, 200)
+    api().setLatency('refresh', 0)
+    await pass(1000)
+    // the browser's cookie is Grace's: every tab is on her, and refreshes keep working
+    await settle(a.refresh())
+    await settle(other.refresh())
+    await pass(1000)
+    expect([userOf(a), userOf(other)]).toEqual(['grace', 'grace'])
+  })
+
   it('after each tab refreshed its own token, a sign-out in one ends the other as a sign-out', async () => {
     const b = browser()
     const [a, other] = [b.tab(), b.tab()].map((t) => {

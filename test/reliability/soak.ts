@@ -1,6 +1,6 @@
 import { expect, vi } from 'vitest'
 import { decodeJwt, type SessionKeeper } from '../../src/index.js'
-import { ADA, API, recordResponses, type useMockApi, type User } from '../harness.js'
+import { ADA, API, recordResponses, settle, type useMockApi, type User } from '../harness.js'
 import { browser } from '../tabs.js'
 import { tokenText, watchTokens } from './observe.js'
 
@@ -183,7 +183,9 @@ export async function soak(
     if (signedIn() && Date.now() < lastActivity + IDLE) lastActivity = Date.now()
   }
   const signIn = async (t: Tab, who: { username: string; password: string }) => {
-    await t.keeper.login(who).catch(() => {})
+    // the user waits for the answer while the clock runs (in cookie mode a sign-in waits for a
+    // refresh or sign-out in flight in another tab: each answer sets the browser's one cookie)
+    await settle(t.keeper.login(who), 50, 400).catch(() => {})
     if (t.keeper.getSnapshot().status !== 'authenticated') return
     logins += 1
     lastUser = who.username

@@ -6,13 +6,15 @@ import { defaultMapAuthResponse, type Session } from '../../src/core/tokens.js'
 import { session, type U } from './fixture.js'
 import { resolveEnvironment } from '../../src/core/environment.js'
 import { resolveOptions } from '../../src/core/options.js'
-import type { SessionEvent } from '../../src/core/types.js'
+import type { SessionEvent, StorageLike } from '../../src/core/types.js'
+import { MemoryStorage } from '../../src/storage/store.js'
 import { noLock } from '../../src/sync/lock.js'
 import { defaultKind, type AuthCalls } from '../../src/session/calls.js'
 import { createGate } from '../../src/session/gate.js'
 import { createHealthPoller } from '../../src/session/health.js'
 import { createMachine } from '../../src/session/machine.js'
 import { createRefresher } from '../../src/session/refresher.js'
+import { createSignOut } from '../../src/session/signout.js'
 import type { Action } from '../../src/session/transition.js'
 
 /** A clock the test moves by hand. */
@@ -193,6 +195,13 @@ describe('gate, alone', () => {
     expect(notifyServerLogout).toHaveBeenCalledWith(idle)
   })
 
+  it('a destroyed keeper (its request went on after the page closed) tells the server nothing', async () => {
+    const { g, machine, notifyServerLogout } = gate(session({ lastActivity: 10_000 }))
+    machine.dispatch = () => {} // a destroyed machine changes nothing
+    await expect(g.authorize()).rejects.toMatchObject({ code: 'session_expired' })
+    expect(notifyServerLogout).not.toHaveBeenCalled()
+  })
+
   it('an expired token with nothing to refresh it ends as expired, with no server call', () => {
     const { g, machine, notifyServerLogout } = gate(
       session({ refreshToken: null, expiresAt: 49_000, lastActivity: 45_000 }),
@@ -291,9 +300,50 @@ describe('health poller, alone', () => {
   })
 })
 
+describe('sign-out, alone (cookie mode)', () => {
+  function signOut(slot: Session<U> | null) {
+    let mark = false
+    const order: string[] = []
+    const calls = fakeCalls(async () => void order.push('sent'))
+    const so = createSignOut<U>({
+      clock: manualClock(),
+      random: () => 0.5,
+      cookieMode: true,
+      machine: {
+        readSlot: () => slot,
+        emitter: { emit: () => {} },
+        shared: {
+          logoutPending: (set?: boolean) => (set === undefined ? mark : (mark = set)),
+          exclusive: async (fn: () => Promise<unknown>) => {
+            order.push('locked')
+            return fn()
+          },
+        },
+      } as never,
+      calls,
+      backend: { logout: () => ({ url: '/logout' }) },
+    })
+    return { so, order, calls, mark: () => mark }
+  }
+
+  it('is sent under the lock, and the mark is gone once the server heard it', async () => {
+    const { so, order, mark } = signOut(null)
+    expect(await so.notify(session())).toBe(true)
+    expect(order).toEqual(['locked', 'sent'])
+    expect(mark()).toBe(false)
+  })
+
+  it("is not sent once a later sign-in is in the slot: the cookie is that sign-in's now", async () => {
+    const { so, calls, mark } = signOut(session({ startedAt: 9, sid: 9.5 }))
+    expect(await so.notify(session())).toBe(true)
+    expect(calls.send).not.toHaveBeenCalled()
+    expect(mark()).toBe(false)
+  })
+})
+
 describe('machine, alone', () => {
-  function machine() {
-    const o = resolveOptions<U>({ storage: 'memory', crossTab: false })
+  function machine(storage: StorageLike | 'memory' = 'memory') {
+    const o = resolveOptions<U>({ storage, crossTab: false, secret: 'a-test-secret-0123456789' })
     const m = createMachine<U>(o, resolveEnvironment({ window: null, document: null }))
     const events: string[] = []
     m.emitter.on('loggedIn', () => void events.push('loggedIn'))
@@ -330,6 +380,87 @@ describe('machine, alone', () => {
     other.m.shared.store().write(session({ rev: 10_000, user: { name: 'grace' } }))
     other.m.dispatch({ type: 'ended', reason: 'idle', by: 'here' })
     expect(other.m.readSlot()?.user).toEqual({ name: 'grace' })
+  })
+
+  it('records an end beside the slot: a late write of the ended sign-in is not restored by the next page', () => {
+    const storage = new MemoryStorage()
+    const tab = machine(storage)
+    tab.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const mine = tab.m.session!
+    tab.m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    // another tab's user update of that sign-in, written before it heard of the end, lands late
+    tab.m.shared.store().write({ ...mine, rev: mine.rev + 1, user: { name: 'ada (updated)' } })
+    const next = machine(storage)
+    expect(next.m.readSlot()).toBe(null)
+    expect(next.m.readSlot(true)?.user).toEqual({ name: 'ada (updated)' })
+    // nor does a tab that still holds it write it back
+    expect(next.m.persist({ ...mine, rev: mine.rev + 2 }, true)).toBe(false)
+  })
+
+  it('a sign-in another tab replaced (its successor not in storage yet) is not ended by an older end', () => {
+    const storage = new MemoryStorage()
+    const old = machine(storage)
+    old.m.dispatch({ type: 'committed', session: session({ startedAt: 1 }), cause: 'sign-in' })
+    old.m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    const tab = machine(storage)
+    tab.m.dispatch({ type: 'committed', session: session({ startedAt: 2 }), cause: 'sign-in' })
+    tab.m.noteReplaced(tab.m.session!.sid!)
+    tab.m.readSlot()
+    expect(tab.m.state.status).toBe('authenticated')
+  })
+
+  it('an end ends every sign-in begun before it; one begun in the same millisecond stands', () => {
+    const { m } = machine()
+    m.noteEnded(5, { sid: 2_000.5, since: 2_000 })
+    expect(m.hasEnded(session({ startedAt: 1_999, sid: 1_999.9 }))).toBe(true)
+    expect(m.hasEnded(session({ startedAt: 2_000, sid: 2_000.1 }))).toBe(false)
+    expect(m.hasEnded(session({ startedAt: 2_000, sid: 2_000.5 }))).toBe(true)
+  })
+
+  it('tampering found by one tab ends, in every tab and page, every sign-in begun until then', () => {
+    const storage = new MemoryStorage()
+    const first = machine(storage)
+    first.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const mine = first.m.session!
+    const blob = storage.getItem('session-keeper')!
+    storage.setItem(
+      'session-keeper',
+      blob.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+    )
+    expect(machine(storage).m.readSlot()).toBe(undefined) // found: cleared, and recorded
+    // the first tab has not heard of it yet: writing its session back, it learns it and ends
+    first.m.dispatch({ type: 'committed', session: mine, cause: 'update' })
+    expect(first.m.state).toMatchObject({ status: 'unauthenticated', reason: 'tampered' })
+    expect(storage.getItem('session-keeper')).toBe(null)
+    // a sign-out elsewhere records its end beside the tamper end, not over it: a write of the old
+    // sign-in that lands late is still not restored
+    const other = machine(storage)
+    other.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    other.m.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
+    storage.setItem('session-keeper', blob)
+    expect(machine(storage).m.readSlot()).toBe(null)
+  })
+
+  it('a tab whose view of storage still shows a bad blob another tab dealt with clears nothing and ends no newer sign-in', () => {
+    const storage = new MemoryStorage()
+    const a = machine(storage)
+    a.m.dispatch({ type: 'committed', session: session(), cause: 'sign-in' })
+    const bad = storage.getItem('session-keeper')!.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))
+    storage.setItem('session-keeper', bad)
+    expect(a.m.readSlot()).toBe(undefined) // found here first: cleared, recorded
+    a.m.dispatch({ type: 'committed', session: session({ startedAt: 5 }), cause: 'sign-in' })
+    const signedIn = storage.getItem('session-keeper')
+    // tab B's view of the slot is late: it still shows the bad blob
+    const late: StorageLike = {
+      getItem: (k) => (k === 'session-keeper' ? bad : storage.getItem(k)),
+      setItem: (k, v) => storage.setItem(k, v),
+      removeItem: (k) => storage.removeItem(k),
+    }
+    const b = machine(late)
+    expect(b.m.readSlot()).toBe(undefined)
+    expect(storage.getItem('session-keeper')).toBe(signedIn)
+    expect(b.m.hasEnded(a.m.session!)).toBe(false)
+    expect(b.events).toEqual([])
   })
 
   it('says what happened: one event per transition, none for what changed nothing', () => {
