@@ -141,8 +141,17 @@ const ENTRIES = {
  * API.md or RELIABILITY.md promise. The largest single saving left is crypto-js (7 KiB) for
  * WebCrypto, which makes the store asynchronous: see the closing notes. The next feature raises it
  * again, with its reason, or pays for itself.
+ *
+ * Raised on 2026-12-01 to the measured 21.74 / 14.60 KiB, by two changes:
+ *   - the hot path (issue 18): requests signed in a wrapper around the instance's adapter, the
+ *     scope decision remembered per URL, the header text built once per token: 1.04x bare axios
+ *     (was 1.14x) for +0.2 KiB;
+ *   - the timeline's last races (issue 17): end records beside the slot (`:ended`, `:tampered`, so
+ *     that no tab writes an ended sign-in back and no page restores one), an end covering every
+ *     earlier sign-in, and cookie-mode calls that set the browser's one cookie taking turns under
+ *     the lock: +0.75 KiB, plus the files split to stay under 200 lines (+0.1).
  */
-export const BUDGET = { total: 20.6, own: 13.5 }
+export const BUDGET = { total: 21.8, own: 14.6 }
 
 /**
  * For scale: the hand-built stack issue 18 compares with (a 401 refresh interceptor, an idle timer

@@ -1,5 +1,4 @@
 import type { SessionBackend } from '../core/backend.js'
-import { backoffDelay, marginFor } from '../core/backoff.js'
 import type { Clock } from '../core/clock.js'
 import { SessionError, callFailed, sessionEnded } from '../core/errors.js'
 import { expiryOf, nextRev, otherCredentials, sidOf, type Session } from '../core/tokens.js'
@@ -7,6 +6,7 @@ import type { EndReason } from '../core/types.js'
 import type { RefreshLock } from '../sync/lock.js'
 import type { AuthCalls } from './calls.js'
 import type { Machine } from './machine.js'
+import { createRefreshSchedule } from './schedule.js'
 
 /** How long a tab that waited for the lock looks for the winner's result before refreshing. */
 const SETTLE_MS = 250
@@ -45,11 +45,8 @@ export type Refresher<User> = ReturnType<typeof createRefresher<User>>
 export function createRefresher<User>(d: RefresherDeps<User>) {
   const { clock, machine: m } = d
   let inflight: Promise<Session<User>> | null = null
-  let failures = 0
-  /** No automatic attempt before this moment (backoff after a failure here). */
-  let retryAt = 0
-  /** Another tab's failure: the browser backs off as one, instead of each tab in turn. */
-  let sharedUntil = 0
+  const schedule = createRefreshSchedule(clock, d.random, d.refreshMargin)
+  const { reset } = schedule
 
   /** Waits a moment for another tab's result to reach this one, then re-reads storage. */
   const awaitOtherTab = async () => {
@@ -89,8 +86,7 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
   }
 
   function transient(cause: unknown): never {
-    const delay = backoffDelay(++failures, d.random)
-    retryAt = clock.now() + delay
+    const { delay, retryAt } = schedule.failed()
     const error = cause
       ? callFailed('refresh_unavailable', 'Refresh', cause)
       : new SessionError('refresh_unavailable', 'The refresh response held no access token.')
@@ -138,7 +134,7 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     const current = m.session
     if (!current) throw sessionEnded()
     if (replacedSince(started)) return succeeded(current)
-    if (clock.now() < sharedUntil)
+    if (schedule.othersBackingOff(clock.now()))
       throw new SessionError('refresh_unavailable', 'Another tab is backing off; will retry.')
     let body: unknown
     try {
@@ -183,46 +179,15 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     return succeeded(m.session!)
   }
 
-  /** The network came back or the tab came into view: retry at once. */
-  function retryNow(): void {
-    retryAt = sharedUntil = 0
-  }
-
-  /** Forget backoff (a new session). */
-  function reset(): void {
-    failures = 0
-    retryNow()
-  }
-
   return {
     get inFlight(): boolean {
       return inflight !== null
     },
-
-    /** True while this tab, or another, is backing off after a transient failure. */
-    backingOff: (now: number): boolean => now < Math.max(failures ? retryAt : 0, sharedUntil),
-
-    /** Whether `s`'s token is close enough to expiry that a request should wait for a refresh. */
-    nearExpiry: (s: Session<User>, now: number): boolean =>
-      s.expiresAt !== null &&
-      now >= s.expiresAt - marginFor(s.issuedAt, s.expiresAt, d.refreshMargin),
-
-    /** When the next automatic refresh is due for `session`, or `null` for never (opaque token). */
-    dueAt({ expiresAt, issuedAt }: Session<User>): number | null {
-      const own = failures
-        ? retryAt
-        : expiresAt === null
-          ? null
-          : expiresAt - marginFor(issuedAt, expiresAt, d.refreshMargin)
-      return own === null ? null : Math.max(own, sharedUntil)
-    },
-
-    /** Another tab failed transiently and retries at `until`: wait for that too. */
-    deferUntil(until: number): void {
-      sharedUntil = Math.max(sharedUntil, until)
-    },
-
-    retryNow,
+    backingOff: schedule.backingOff,
+    nearExpiry: schedule.nearExpiry,
+    dueAt: schedule.dueAt,
+    deferUntil: schedule.deferUntil,
+    retryNow: schedule.retryNow,
     reset,
 
     /**
