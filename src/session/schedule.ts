@@ -13,6 +13,10 @@ export function createRefreshSchedule(clock: Clock, random: () => number, refres
   /** Another tab's failure: the browser backs off as one, instead of each tab in turn. */
   let sharedUntil = 0
 
+  /** `refreshMargin` (at most half the lifetime) before `s`'s token expires; `null` for no expiry. */
+  const refreshAt = ({ expiresAt, issuedAt }: Session<unknown>): number | null =>
+    expiresAt === null ? null : expiresAt - marginFor(issuedAt, expiresAt, refreshMargin)
+
   /** The network came back or the tab came into view: retry at once. */
   function retryNow(): void {
     retryAt = sharedUntil = 0
@@ -33,17 +37,14 @@ export function createRefreshSchedule(clock: Clock, random: () => number, refres
     backingOff: (now: number): boolean => now < Math.max(failures ? retryAt : 0, sharedUntil),
 
     /** Whether `s`'s token is close enough to expiry that a request should wait for a refresh. */
-    nearExpiry: (s: Session<unknown>, now: number): boolean =>
-      s.expiresAt !== null &&
-      now >= s.expiresAt - marginFor(s.issuedAt, s.expiresAt, refreshMargin),
+    nearExpiry: (s: Session<unknown>, now: number): boolean => {
+      const at = refreshAt(s)
+      return at !== null && now >= at
+    },
 
     /** When the next automatic refresh is due for `session`, or `null` for never (opaque token). */
-    dueAt({ expiresAt, issuedAt }: Session<unknown>): number | null {
-      const own = failures
-        ? retryAt
-        : expiresAt === null
-          ? null
-          : expiresAt - marginFor(issuedAt, expiresAt, refreshMargin)
+    dueAt(s: Session<unknown>): number | null {
+      const own = failures ? retryAt : refreshAt(s)
       return own === null ? null : Math.max(own, sharedUntil)
     },
 
