@@ -64,18 +64,19 @@ class FakeChannel implements ChannelLike {
 
 /** Web Locks, exclusive mode, FIFO, with ifAvailable and steal; an abort while waiting rejects. */
 export class FakeLocks implements LocksLike {
-  private holder = new Map<string, object>()
-  private queues = new Map<string, Array<{ grant: (h: object) => void }>>()
+  private holder = new Map<string, { clientId?: string }>()
+  private queues = new Map<string, Array<{ clientId?: string; grant: (h: object) => void }>>()
   requests = 0
   async request<T>(
     name: string,
     options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
     callback: (lock: unknown) => Promise<T>,
+    clientId?: string,
   ): Promise<T> {
     this.requests += 1
     if (options.ifAvailable && this.holder.has(name)) return callback(null)
     if (options.steal) this.holder.delete(name) // the old holder runs on, no longer holding it
-    const me = await this.acquire(name, options.signal)
+    const me = await this.acquire(name, options.signal, clientId)
     try {
       return await callback({ name })
     } finally {
@@ -86,9 +87,20 @@ export class FakeLocks implements LocksLike {
   hang(name: string) {
     this.holder.set(name, {})
   }
-  private acquire(name: string, signal?: AbortSignal): Promise<object> {
+  /** Which tab holds each lock, as `navigator.locks.query()` tells. */
+  async query() {
+    return { held: [...this.holder].map(([name, h]) => ({ name, clientId: h.clientId })) }
+  }
+  /** The locks as the tab `clientId` sees them (its requests are its own). */
+  client(clientId: string): LocksLike {
+    return {
+      request: (name, options, callback) => this.request(name, options, callback, clientId),
+      query: () => this.query(),
+    }
+  }
+  private acquire(name: string, signal?: AbortSignal, clientId?: string): Promise<object> {
     if (!this.holder.has(name)) {
-      const me = {}
+      const me = { clientId }
       this.holder.set(name, me)
       return Promise.resolve(me)
     }
@@ -96,6 +108,7 @@ export class FakeLocks implements LocksLike {
       const q = this.queues.get(name) ?? []
       this.queues.set(name, q)
       const entry = {
+        clientId,
         grant: (h: object) => {
           signal?.removeEventListener('abort', abort)
           resolve(h)
@@ -113,7 +126,7 @@ export class FakeLocks implements LocksLike {
     if (this.holder.get(name) !== me) return // stolen meanwhile: not ours to release
     const next = this.queues.get(name)?.shift()
     if (next) {
-      const h = {}
+      const h = { clientId: next.clientId }
       this.holder.set(name, h)
       next.grant(h)
     } else this.holder.delete(name)
@@ -138,8 +151,9 @@ export class SharedStorage {
   constructor(private readonly lagMs = 0) {}
   view(own: EventTarget) {
     this.windows.add(own)
-    // What this tab sees: the shared items, except writes of other tabs still in flight.
-    const pending = new Map<string, string | null>()
+    // What this tab sees: the shared items, except that another tab's write reaches it lagMs late.
+    // Writes to one key arrive in the order they were made, each on its own schedule.
+    const pending = new Map<string, { shown: string | null; inFlight: number }>()
     const views = (this.views ??= new Map())
     views.set(own, pending)
     const fire = (key: string, newValue: string | null) => {
@@ -152,18 +166,17 @@ export class SharedStorage {
       this.writes.push({ key, value })
       const before = this.backing.getItem(key)
       pending.delete(key) // a tab sees its own write at once
-      // The others see this write lagMs from now: until then, what they saw before it.
       if (this.lagMs > 0)
         for (const [w, p] of views) {
           if (w === own) continue
-          if (!p.has(key)) p.set(key, before)
-          const timers = this.timers.get(p) ?? new Map<string, ReturnType<typeof setTimeout>>()
-          this.timers.set(p, timers)
-          clearTimeout(timers.get(key))
-          timers.set(
-            key,
-            setTimeout(() => p.delete(key), this.lagMs),
-          )
+          const entry = p.get(key) ?? { shown: before, inFlight: 0 }
+          p.set(key, entry)
+          entry.inFlight += 1
+          setTimeout(() => {
+            if (p.get(key) !== entry) return // that tab has written the key itself since
+            entry.shown = value
+            if (--entry.inFlight === 0) p.delete(key)
+          }, this.lagMs)
         }
       if (value === null) this.backing.removeItem(key)
       else this.backing.setItem(key, value)
@@ -171,14 +184,12 @@ export class SharedStorage {
       else fire(key, value)
     }
     return {
-      getItem: (k: string) => (pending.has(k) ? pending.get(k)! : this.backing.getItem(k)),
+      getItem: (k: string) => (pending.has(k) ? pending.get(k)!.shown : this.backing.getItem(k)),
       setItem: (k: string, v: string) => write(k, v),
       removeItem: (k: string) => write(k, null),
     }
   }
-  private views: Map<EventTarget, Map<string, string | null>> | undefined
-  /** Per view, per key: when the latest write becomes visible there. */
-  private timers = new WeakMap<object, Map<string, ReturnType<typeof setTimeout>>>()
+  private views: Map<EventTarget, Map<string, { shown: string | null; inFlight: number }>> | undefined
 
   /**
    * Changes one character of the stored `key` in place, as a disk error or a foreign script
@@ -261,6 +272,7 @@ export function browser({
   const hub = new ChannelHub(channelLagMs)
   const locks = new FakeLocks()
   const storage = new SharedStorage(storageLagMs)
+  let tabs = 0
   return {
     hub,
     locks,
@@ -292,7 +304,7 @@ export function browser({
             window,
             document,
             openChannel: broadcastChannel ? openChannel : null,
-            locks: webLocks ? locks : null,
+            locks: webLocks ? locks.client(`tab ${++tabs}`) : null,
           },
           ...extra,
         } satisfies SessionKeeperOptions<any>,
