@@ -117,6 +117,10 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     get session() {
       return state.session
     },
+    /** The keeper was destroyed (a closed page): it sends nothing more. */
+    get disposed() {
+      return disposed
+    },
     dispatch,
     emitter,
     snapshot,

@@ -23,7 +23,7 @@ export interface RefresherDeps<User> {
   random(): number
   cookieMode: boolean
   refreshMargin: number
-  machine: Pick<Machine<User>, 'session' | 'dispatch' | 'emitter' | 'post'>
+  machine: Pick<Machine<User>, 'session' | 'disposed' | 'dispatch' | 'emitter' | 'post'>
   /** Re-reads the slot for another tab's session; true when this tab adopted one. */
   sync(): boolean
   lock(): RefreshLock
@@ -134,6 +134,10 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     const current = m.session
     if (!current) throw sessionEnded()
     if (replacedSince(started)) return succeeded(current)
+    // Destroyed while it waited for the lock (a page closed, a provider unmounted): the refresh
+    // token it holds may be the one another tab just spent, and sending it would get the whole
+    // family revoked by a server that detects reuse.
+    if (m.disposed) throw new SessionError('refresh_unavailable', 'The keeper was destroyed.')
     if (schedule.othersBackingOff(clock.now()))
       throw new SessionError('refresh_unavailable', 'Another tab is backing off; will retry.')
     let body: unknown
