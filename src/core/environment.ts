@@ -13,6 +13,11 @@ export interface LocksLike {
     options: { signal?: AbortSignal; ifAvailable?: boolean; steal?: boolean },
     callback: (lock: unknown) => Promise<T>,
   ): Promise<T>
+  /**
+   * Which tab (`clientId`) holds each lock. When present, a tab waiting for the refresh lock counts
+   * its timeout from when the current holder took it, not from when it joined the queue.
+   */
+  query?(): Promise<{ held?: Array<{ name?: string; clientId?: string }> }>
 }
 
 /**

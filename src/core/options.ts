@@ -84,8 +84,9 @@ export interface SessionKeeperOptions<User = any, Credentials extends object = o
   refreshTimeout?: number
   /**
    * How long to wait for another tab's refresh lock before re-reading storage and taking over. With
-   * Web Locks a waiting tab also waits out the holder's `refreshTimeout` (+1 s): the browser frees a
-   * dead tab's lock at once, so only a live holder can be waited on, and its refresh is bounded.
+   * Web Locks a waiting tab also waits out the holder's `refreshTimeout` (+1 s), counted from when
+   * that holder took the lock: the browser frees a dead tab's lock at once, so only a live holder
+   * can be waited on, and its refresh is bounded.
    * @default 5_000
    */
   lockTimeout?: number

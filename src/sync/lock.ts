@@ -16,8 +16,10 @@ export const noLock: RefreshLock = { run: (fn) => fn(false) }
 
 /**
  * Web Locks: the browser releases the lock when its holder's tab dies, so the timeout only
- * guards against a holder that hangs. The timeout uses the injected clock, not AbortSignal.timeout,
- * so fake timers control it.
+ * guards against a holder that hangs. It counts from when the current holder took the lock (where
+ * `query()` names the holding tab): a tab queued behind two refreshes in turn, each bounded by the
+ * timeout, must not take the lock over in the middle of the second and send the refresh token it is
+ * spending. The timeout uses the injected clock, not AbortSignal.timeout, so fake timers control it.
  */
 export function webLock(
   locks: LocksLike,
@@ -33,8 +35,22 @@ export function webLock(
       )
       if (first !== busy) return first as Awaited<ReturnType<typeof fn>>
       const controller = new AbortController()
-      const cancel = clock.schedule(() => controller.abort(), timeoutMs)
+      const holder = async () =>
+        (await locks.query?.().catch(() => null))?.held?.find((l) => l.name === name)?.clientId
       let entered = false
+      let seen: string | undefined
+      void holder().then((h) => (seen ??= h))
+      let cancel = () => {}
+      const wait = () => {
+        cancel = clock.schedule(async () => {
+          const now = await holder()
+          if (entered) return
+          // Another tab took the lock since we last looked: it has a full timeout of its own.
+          if (now !== undefined && now !== seen) ((seen = now), wait())
+          else controller.abort()
+        }, timeoutMs)
+      }
+      wait()
       try {
         return await locks.request(name, { signal: controller.signal }, () => {
           entered = true
@@ -43,6 +59,7 @@ export function webLock(
         })
       } catch (error) {
         if (entered) throw error
+        entered = true
         // Timed out waiting: take the lock over (steal it), so tabs still waiting queue behind
         // this one instead of getting the lock too; the caller re-reads storage first.
         return locks.request(name, { steal: true }, () => fn(true))
