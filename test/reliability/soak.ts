@@ -17,7 +17,8 @@ const IDLE = 30 * MIN
 const ABSOLUTE = 8 * HOUR
 const GRACE = { username: 'grace', password: 'hopper' }
 
-function prng(seed: number) {
+/** A seeded stream of numbers in [0, 1) (mulberry32). */
+export function prng(seed: number) {
   return () => {
     seed = (seed + 0x6d2b79f5) | 0
     let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)

@@ -6,6 +6,7 @@ import { createSessionStore } from '../../src/storage/store.js'
 import { ADA, MemoryStorage, SECRET, useMockApi, type User } from '../harness.js'
 import { browser } from '../tabs.js'
 import { refusal, serverState, sidOf, tokenText, watchTokens } from './observe.js'
+import { prng } from './soak.js'
 
 // Issue 17: the session's timeline holds as one truth over tabs. Two or three tabs of one browser
 // (Web Locks or the storage lease; BroadcastChannel or storage events; storage and messages that
@@ -142,6 +143,11 @@ async function run(w: World, commands: Command[]): Promise<void> {
   vi.useFakeTimers()
   api().reset()
   const b = browser(w)
+  // The keepers' jitter and sign-in ids (which order two sign-ins of one millisecond) from a
+  // stream seeded by the case itself: a case replays the same way every time.
+  let h = 0
+  for (const ch of JSON.stringify([w, commands])) h = (h * 31 + ch.charCodeAt(0)) | 0
+  const jitter = prng(h)
   const violations: string[] = []
   const t0 = Date.now()
   const at = () => `@${Date.now() - t0}ms`
@@ -227,6 +233,7 @@ async function run(w: World, commands: Command[]): Promise<void> {
     const t = b.tab()
     const keeper = makeKeeper({
       ...t.options,
+      environment: { ...t.options.environment, random: jitter },
       idleTimeout: IDLE,
       absoluteTimeout: ABSOLUTE,
       healthInterval: 2 * MIN,
