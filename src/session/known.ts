@@ -31,19 +31,24 @@ export type Known = ReturnType<typeof createKnown>
  */
 export function createKnown(shared: Pick<Shared<unknown>, 'ended' | 'floor'>) {
   let rev = 0
-  /** Sign-ins seen to end or be replaced. */
+  /** Sign-ins seen to end, or replaced (by a sign-in other tabs named but did not say which). */
   const over = new Set<number>()
+  /** Sign-ins this tab saw replaced, and by which. */
+  const replaced = new Map<number, number>()
   let since = 0
   let floor = 0
 
   /** Whether `s`'s sign-in has ended, or been replaced (here, or in a tab that said so). */
   const hasEnded = (s: { sid?: number; startedAt: number }) =>
-    over.has(sidOf(s)) || s.startedAt < since || sidOf(s) < floor
+    over.has(sidOf(s)) || replaced.has(sidOf(s)) || s.startedAt < since || sidOf(s) < floor
 
   /** Takes in ends: this tab's, or ones another tab told of (`at`: the revision they ended at). */
   function noteEnded(at: number, e: Partial<Ends>): void {
     rev = Math.max(rev, at, e.floor ?? 0)
     if (e.sid) over.add(e.sid)
+    // What the ended sign-in replaced is judged by the end alone from now on: one begun in the same
+    // millisecond (two tabs signing in at once, neither seeing the other) outlives it, everywhere.
+    for (const [sid, by] of replaced) if (by === e.sid) replaced.delete(sid)
     since = Math.max(since, e.since ?? 0)
     floor = Math.max(floor, e.floor ?? 0)
   }
@@ -88,9 +93,10 @@ export function createKnown(shared: Pick<Shared<unknown>, 'ended' | 'floor'>) {
     noteRev(r: number): void {
       rev = Math.max(rev, r)
     },
-    /** Sign-in `sid` was replaced by another: it is over, though not ended yet here. */
-    noteReplaced(sid: number): void {
-      over.add(sid)
+    /** Sign-in `sid` was replaced by sign-in `by` (0: unknown): over, though not ended yet here. */
+    noteReplaced(sid: number, by = 0): void {
+      if (by) replaced.set(sid, by)
+      else over.add(sid)
     },
     /** The newest revision this tab has held or seen end. */
     get rev() {

@@ -94,7 +94,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     if (state.session) slot.known.noteRev(state.session.rev)
     // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
     if (prev.session && state.session && sidOf(prev.session) !== sidOf(state.session))
-      slot.known.noteReplaced(sidOf(prev.session))
+      slot.known.noteReplaced(sidOf(prev.session), sidOf(state.session))
     snapshot.set(snapshotOf(state))
     const event = eventOf(action, prev)
     if (event) emitter.emit(event)

@@ -54,7 +54,7 @@ export function createTabs<User>(
       // ask the server, once per revision, and join that timeline (never start one of our own).
       if (!over && (current === null || later! > 0) && stored.rev > asked)
         ((asked = stored.rev), deps.askServer())
-      return (awaitWanted(), false)
+      return (awaitWanted(stored.rev), false)
     }
     // Sessions rank by sign-in first, then revision: a later sign-in wins over any revision of an
     // earlier one, even one written after it by a tab whose view of storage lagged. Within one
@@ -71,22 +71,26 @@ export function createTabs<User>(
     if (adopt) m.dispatch({ type: 'adopted', session: stored })
     else if (current && (over || later! < 0))
       // An older sign-in, or one that has ended, landed over ours: write ours back, so every tab
-      // (and the next page) converges on it.
-      m.dispatch({ type: 'committed', cause: 'update', session: current })
+      // (and the next page) converges on it; but only once this tab's view of storage has caught
+      // up. Browsers show other tabs' writes in order, late: the next one may be a newer revision
+      // of our own sign-in (another tab refreshed it), and ours would then carry a spent token.
+      keepOursSoon()
     else if (current && stored.rev === current.rev)
       m.dispatch({ type: 'active', at: stored.lastActivity })
-    awaitWanted()
+    awaitWanted(stored.rev)
     return adopt
   }
 
   /**
    * Browsers propagate localStorage between tabs asynchronously: until the slot shows the
    * revision another tab announced, look again on the slot's `storage` event and on a short timer.
+   * `seen`: the revision the slot showed. Once the announced write has arrived (or one after it),
+   * it is seen, whatever this tab made of it (an older sign-in's write is not adopted).
    */
-  function awaitWanted(): void {
+  function awaitWanted(seen = 0): void {
     cancelRetry?.()
     cancelRetry = null
-    if (wantedRev <= (m.session?.rev ?? m.knownRev)) wantedRev = retryDelay = 0
+    if (wantedRev <= Math.max(seen, m.session?.rev ?? m.knownRev)) wantedRev = retryDelay = 0
     else if (listening) {
       retryDelay = Math.min(1_000, retryDelay ? retryDelay * 2 : 25)
       cancelRetry = o.clock.schedule(() => sync(), retryDelay)
@@ -126,6 +130,14 @@ export function createTabs<User>(
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
 
+  let keepPending = false
+  /** {@link keepOurs} once writes still on their way to this tab have arrived (one timer at most). */
+  function keepOursSoon(): void {
+    if (keepPending) return
+    keepPending = true
+    o.clock.schedule(() => ((keepPending = false), keepOurs()), 250)
+  }
+
   function receive(message: TabMessage): void {
     switch (message.kind) {
       case 'session':
@@ -145,7 +157,7 @@ export function createTabs<User>(
           // The tab that ended the other sign-in may have cleared the slot on a view that did not
           // show ours yet: look now, and once its clear has surely arrived.
           keepOurs()
-          o.clock.schedule(keepOurs, 250)
+          keepOursSoon()
         }
         break
       }

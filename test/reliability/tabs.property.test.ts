@@ -767,6 +767,65 @@ const examples: Array<[World, Command[]]> = [
       { c: 'switch', tab: 0, user: 0 },
     ],
   ] as [World, Command[]],
+  // Found once storage showed each write of another tab in order (as Chromium does), not only the
+  // last of a burst. Two tabs sign in within one millisecond, neither seeing the other:
+  // - a third tab, seeing the lower-ranked sign-in land over the other, wrote its copy back at once,
+  //   with a revision equal to the newer refresh on its way: the tabs then followed the spent token
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'signIn', tab: 0, user: 0 },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 37,
+      },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 3,
+      },
+    ],
+  ] as [World, Command[]],
+  // - (with the write-back deferred, as the case above needs) the tab holding the higher-ranked one
+  //   waited for the revision another tab announced, the lower-ranked sign-in's, which it would
+  //   never adopt: neither wrote back, two sessions stayed
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'signIn', tab: 0, user: 0 },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 4,
+      },
+    ],
+  ] as [World, Command[]],
+  // - the higher-ranked one is signed out: the other outlives that end, but a tab that had seen it
+  //   replaced kept it over for good and stayed signed out while the others followed it
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 1 },
+      { c: 'signIn', tab: 0, user: 1 },
+      { c: 'refresh', tab: 1 },
+      { c: 'signOut', tab: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
