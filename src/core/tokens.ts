@@ -58,6 +58,13 @@ export function otherCredentials(a: Session<unknown>, b: Session<unknown>): bool
   return a.accessToken !== b.accessToken || a.refreshToken !== b.refreshToken
 }
 
+/** `value` as a plain object, or `null` for anything else (text, arrays, nothing). */
+export function plainObject(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
+}
+
 /** Decodes a JWT's payload (unpadded base64url, UTF-8). Anything else is opaque: `null`. */
 export function decodeJwt(token: string): Record<string, unknown> | null {
   const parts = token.split('.')
@@ -67,9 +74,7 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
     const binary = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'))
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
     const payload: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-    return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
-      ? (payload as Record<string, unknown>)
-      : null
+    return plainObject(payload)
   } catch {
     return null
   }
@@ -145,8 +150,9 @@ export function expiryOf(
 
 /** True when `value` has the shape of a {@link Session} (used on decrypted storage). */
 export function isSession(value: unknown, needsAccessToken: boolean): value is Session {
-  if (value === null || typeof value !== 'object') return false
-  const s = value as Record<string, unknown>
+  // JSON.parse gives no array the fields below, so arrays fail as before
+  const s = plainObject(value)
+  if (!s) return false
   const tokenOrNull = (v: unknown) => v === null || nonEmptyString(v)
   return (
     (needsAccessToken ? nonEmptyString(s.accessToken) : tokenOrNull(s.accessToken)) &&
