@@ -1,5 +1,5 @@
 import type { AuthCall, AuthFailure, FailureKind, SessionBackend } from '../core/backend.js'
-import { nonEmptyString, plainObject } from '../core/tokens.js'
+import { finite, nonEmptyString, plainObject } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
 import { isTransient } from './failures.js'
 
@@ -35,7 +35,7 @@ const CONFIG_ERRORS = new Set([
 /** A lifetime in seconds, as a number or a numeric string (some servers quote it). */
 function seconds(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  return typeof n === 'number' && Number.isFinite(n) && n >= 1 ? n : null
+  return finite(n) && n >= 1 ? n : null
 }
 
 /**

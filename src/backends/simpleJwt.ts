@@ -1,5 +1,5 @@
 import type { AuthCall, AuthFailure, FailureKind, SessionBackend } from '../core/backend.js'
-import { decodeJwt, nonEmptyString, plainObject } from '../core/tokens.js'
+import { decodeJwt, finite, nonEmptyString, plainObject } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
 import { fields, isTransient, trimSlash } from './failures.js'
 
@@ -15,8 +15,6 @@ export interface SimpleJwtOptions {
 
 /** The claims of a SimpleJWT access token, the user when there is no `userPath`. */
 export type SimpleJwtClaims = Record<string, unknown>
-
-const finite = (v: unknown): v is number => Number.isFinite(v)
 
 /**
  * The access token's lifetime in seconds. SimpleJWT 5.2 copies the *refresh* token's `iat` into a

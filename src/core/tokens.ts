@@ -82,7 +82,8 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
 
 /** True for a string with something in it (a usable token). */
 export const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
-const finite = (v: unknown): v is number => Number.isFinite(v)
+/** True for a finite number. */
+export const finite = (v: unknown): v is number => Number.isFinite(v)
 
 /**
  * Outside these bounds a value is garbage, not a token lifetime: too long would never refresh,

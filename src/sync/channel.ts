@@ -1,5 +1,6 @@
 import { END_REASONS, type EndReason, type StorageLike, type TokenHealth } from '../core/types.js'
 import type { ChannelLike } from '../core/environment.js'
+import { finite } from '../core/tokens.js'
 
 /**
  * What tabs tell each other. Never a token: a receiver that needs tokens re-reads the
@@ -44,10 +45,10 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
   const h = m.health as Partial<TokenHealth> | null | undefined
   const ok =
     field !== undefined &&
-    Number.isFinite(m[field]) &&
-    (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && Number.isFinite(m.sid))) &&
-    (m.replaced === undefined || Number.isFinite(m.replaced)) &&
-    (m.at === undefined || Number.isFinite(m.at)) &&
+    finite(m[field]) &&
+    (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && finite(m.sid))) &&
+    (m.replaced === undefined || finite(m.replaced)) &&
+    (m.at === undefined || finite(m.at)) &&
     (m.kind !== 'health' ||
       (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null
