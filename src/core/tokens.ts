@@ -86,15 +86,12 @@ export const nonEmptyString = (v: unknown): v is string => typeof v === 'string'
 export const finite = (v: unknown): v is number => Number.isFinite(v)
 
 /**
- * Outside these bounds a value is garbage, not a token lifetime: too long would never refresh,
- * too short would refresh on every request.
+ * A token lifetime in seconds, or `null`. Outside 1 s to 10 years (315,360,000 s) a value is
+ * garbage, not a lifetime: too long would never refresh, too short would refresh on every request.
  */
-const MIN_LIFETIME_S = 1
-const MAX_LIFETIME_S = 10 * 365 * 24 * 3600
-
 function seconds(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  return finite(n) && n >= MIN_LIFETIME_S && n <= MAX_LIFETIME_S ? n : null
+  return finite(n) && n >= 1 && n <= 315_360_000 ? n : null
 }
 
 /**

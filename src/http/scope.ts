@@ -18,12 +18,10 @@ export const authCall = (timeout: number, token?: string | null) => ({
 /** A path the URL parser keeps as it is: no `.`/`..` segment, no escape, no backslash. */
 const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*)*$/
 
-const FALLBACK_ORIGIN = 'http://localhost'
-
 /** The page URL relative request URLs resolve against, as XHR and fetch resolve them. */
 function pageHref(): string {
   const href = (globalThis as { location?: { href?: string } }).location?.href
-  return typeof href === 'string' && /^https?:/.test(href) ? href : FALLBACK_ORIGIN + '/'
+  return typeof href === 'string' && /^https?:/.test(href) ? href : 'http://localhost/'
 }
 
 /** Joins a request URL to its instance `baseURL` as axios does: an absolute URL wins. */
