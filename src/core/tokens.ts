@@ -85,6 +85,9 @@ export const nonEmptyString = (v: unknown): v is string => typeof v === 'string'
 /** True for a finite number. */
 export const finite = (v: unknown): v is number => Number.isFinite(v)
 
+/** True for a finite number or `undefined` (an optional number field). */
+export const optionalFinite = (v: unknown): v is number | undefined => v === undefined || finite(v)
+
 /**
  * A token lifetime in seconds, or `null`. Outside 1 s to 10 years (315,360,000 s) a value is
  * garbage, not a lifetime: too long would never refresh, too short would refresh on every request.
@@ -157,8 +160,8 @@ export function isSession(value: unknown, needsAccessToken: boolean): value is S
     tokenOrNull(s.refreshToken) &&
     (s.expiresAt === null || finite(s.expiresAt)) &&
     ['issuedAt', 'startedAt', 'lastActivity', 'rev'].every((k) => finite(s[k])) &&
-    (s.skew === undefined || finite(s.skew)) &&
-    (s.sid === undefined || finite(s.sid)) &&
+    optionalFinite(s.skew) &&
+    optionalFinite(s.sid) &&
     'user' in s
   )
 }

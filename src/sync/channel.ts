@@ -1,6 +1,6 @@
 import { END_REASONS, type EndReason, type StorageLike, type TokenHealth } from '../core/types.js'
 import type { ChannelLike } from '../core/environment.js'
-import { finite } from '../core/tokens.js'
+import { finite, optionalFinite } from '../core/tokens.js'
 
 /**
  * What tabs tell each other. Never a token: a receiver that needs tokens re-reads the
@@ -47,8 +47,8 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
     field !== undefined &&
     finite(m[field]) &&
     (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && finite(m.sid))) &&
-    (m.replaced === undefined || finite(m.replaced)) &&
-    (m.at === undefined || finite(m.at)) &&
+    optionalFinite(m.replaced) &&
+    optionalFinite(m.at) &&
     (m.kind !== 'health' ||
       (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null
