@@ -1,3 +1,5 @@
+import { listen } from '../core/environment.js'
+
 /** What a wake-up is: the tab came back (`focus`, `online`, `pageshow`, visible again) or hid. */
 export type WakeListener = (event: { hidden: boolean }) => void
 
@@ -25,16 +27,15 @@ export function createWakeups(
       const hidden = event.type === 'visibilitychange' && document?.visibilityState === 'hidden'
       for (const listener of [...listeners]) listener({ hidden })
     }
-    const pairs = [
-      [window, 'focus'],
-      [window, 'online'],
-      [window, 'pageshow'],
-      [document, 'visibilitychange'],
-    ] as const
-    for (const [target, type] of pairs) target?.addEventListener(type, onEvent)
-    return () => {
-      for (const [target, type] of pairs) target?.removeEventListener(type, onEvent)
-    }
+    return listen(
+      [
+        [window, 'focus'],
+        [window, 'online'],
+        [window, 'pageshow'],
+        [document, 'visibilitychange'],
+      ],
+      onEvent,
+    )
   }
 
   return {

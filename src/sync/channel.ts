@@ -1,5 +1,5 @@
 import { END_REASONS, type EndReason, type StorageLike, type TokenHealth } from '../core/types.js'
-import type { ChannelLike } from '../core/environment.js'
+import { listen, type ChannelLike } from '../core/environment.js'
 import { finite, optionalFinite } from '../core/tokens.js'
 
 /**
@@ -100,8 +100,8 @@ export function createTabChannel(
           c.removeEventListener('message', listener)
           c.close()
         }
-      } else if (window) {
-        const listener = (event: Event) => {
+      } else
+        detach = listen([[window, 'storage']], (event) => {
           const { key, newValue } = event as StorageEvent
           if (key !== messageKey || !newValue) return
           try {
@@ -109,10 +109,7 @@ export function createTabChannel(
           } catch {
             // not ours, or garbled: ignore
           }
-        }
-        window.addEventListener('storage', listener)
-        detach = () => window.removeEventListener('storage', listener)
-      } else detach = () => {}
+        })
     },
 
     post(message: TabMessage): void {
