@@ -93,20 +93,22 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       slot.ended(prev.session, action.reason, action.by === 'here')
     if (state.session) slot.known.noteRev(state.session.rev)
     // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
-    if (prev.session && state.session && sidOf(prev.session) !== sidOf(state.session))
-      slot.known.noteReplaced(sidOf(prev.session))
+    const replaced =
+      prev.session && state.session && sidOf(prev.session) !== sidOf(state.session)
+        ? sidOf(prev.session)
+        : undefined
+    if (replaced !== undefined) slot.known.noteReplaced(replaced)
     snapshot.set(snapshotOf(state))
     const event = eventOf(action, prev)
     if (event) emitter.emit(event)
     // Cookie-mode pages ask the server themselves: their start-up check is not news to others.
-    if (action.type === 'committed' && !action.cause.startsWith('boot')) {
-      const replaced = prev.session && sidOf(prev.session) !== sidOf(action.session)
+    // (a committed state holds the action's session)
+    if (action.type === 'committed' && !action.cause.startsWith('boot'))
       post({
         kind: 'session',
         rev: action.session.rev,
-        ...(replaced ? { replaced: sidOf(prev.session!) } : {}),
+        ...(replaced === undefined ? {} : { replaced }),
       })
-    }
     for (const fn of changed) fn(prev, action)
   }
 
