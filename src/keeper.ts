@@ -148,7 +148,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     }),
     getSnapshot: machine.snapshot.get,
     subscribe: machine.snapshot.subscribe,
-    on: (type, handler) => machine.emitter.on(type, handler),
+    on: machine.emitter.on,
     login: (credentials) => flows.signIn('login', credentials),
     register: (details) => flows.signIn('register', details),
     setSession: flows.setSession,
@@ -160,7 +160,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     async refresh() {
       await refresher.refresh() // resolves to nothing: the session holds tokens
     },
-    checkHealth: () => health.check(),
+    checkHealth: health.check,
     touch: () => touch(),
     getDeadlines: gate.deadlines,
     start: mounting.start,
