@@ -51,9 +51,14 @@ export type Machine<User> = ReturnType<typeof createMachine<User>>
 /**
  * The session of one tab: its state, changed only through {@link transition}, then one step that
  * persists (every write conditional on what the slot holds now), publishes the snapshot, emits the
- * event and tells the other tabs. The keeper hears each change through one subscription.
+ * event and tells the other tabs. The keeper hears each change through `onChange`, its one
+ * subscription.
  */
-export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environment) {
+export function createMachine<User>(
+  o: ResolvedOptions<User>,
+  env: () => Environment,
+  onChange?: (prev: SessionState<User>, action: Action<User>) => void,
+) {
   const cookieMode = o.credentials === 'cookie'
   const emitter = createEmitter<User>()
   const snapshot = createSnapshotStore<SessionSnapshot<User>>({ status: 'loading' })
@@ -63,7 +68,6 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   const { post } = shared
   let state: SessionState<User> = initialState
   let disposed = false
-  const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
   const slot = createSlot<User>({
     shared,
     clock: o.clock,
@@ -109,7 +113,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
         rev: action.session.rev,
         ...(replaced === undefined ? {} : { replaced }),
       })
-    for (const fn of changed) fn(prev, action)
+    onChange?.(prev, action)
   }
 
   return {
@@ -141,18 +145,12 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     noteReplaced: slot.known.noteReplaced,
     /** Whether a session's sign-in has ended or been replaced (here, or in a tab that said so). */
     hasEnded: slot.known.hasEnded,
-    /** Calls `fn` after each change; returns the unsubscribe. */
-    onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {
-      changed.add(fn)
-      return () => void changed.delete(fn)
-    },
     dispose(): void {
       disposed = true
       slot.dispose()
       shared.close()
       emitter.clear()
       snapshot.clear()
-      changed.clear()
     },
   }
 }
