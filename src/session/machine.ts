@@ -79,6 +79,7 @@ export function createMachine<User>(
         state.session ? { type: 'ended', reason, by: 'other-tab' } : { type: 'settled', reason },
       ),
     report: (reason) => emitter.emit({ type: 'storageError', reason }),
+    disposed: () => disposed,
   })
 
   function dispatch(action: Action<User>): void {
@@ -147,7 +148,6 @@ export function createMachine<User>(
     hasEnded: slot.known.hasEnded,
     dispose(): void {
       disposed = true
-      slot.dispose()
       shared.close()
       emitter.clear()
       snapshot.clear()
