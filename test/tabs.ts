@@ -189,7 +189,8 @@ export class SharedStorage {
       removeItem: (k: string) => write(k, null),
     }
   }
-  private views: Map<EventTarget, Map<string, { shown: string | null; inFlight: number }>> | undefined
+  private views:
+    Map<EventTarget, Map<string, { shown: string | null; inFlight: number }>> | undefined
 
   /**
    * Changes one character of the stored `key` in place, as a disk error or a foreign script

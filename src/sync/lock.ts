@@ -35,8 +35,13 @@ export function webLock(
       )
       if (first !== busy) return first as Awaited<ReturnType<typeof fn>>
       const controller = new AbortController()
-      const holder = async () =>
-        (await locks.query?.().catch(() => null))?.held?.find((l) => l.name === name)?.clientId
+      const holder = async () => {
+        try {
+          return (await locks.query?.())?.held?.find((l) => l.name === name)?.clientId
+        } catch {
+          return undefined // no answer: as if the same tab held on
+        }
+      }
       let entered = false
       let seen: string | undefined
       void holder().then((h) => (seen ??= h))

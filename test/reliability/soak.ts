@@ -39,6 +39,9 @@ export async function soak(
 ): Promise<void> {
   const cookieMode = credentials === 'cookie'
   const rand = prng(seed)
+  // The keepers' jitter and sign-in ids from a stream of their own: the same seed replays the
+  // same run.
+  const jitter = prng(seed ^ 0x5eed)
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!
   const between = (a: number, b: number) => a + Math.floor(rand() * (b - a))
   const unhandled: unknown[] = []
@@ -91,6 +94,7 @@ export async function soak(
     const id = String(++tabSeq)
     const keeper = makeKeeper({
       ...t.options,
+      environment: { ...t.options.environment, random: jitter },
       idleTimeout: IDLE,
       idleWarning: MIN,
       absoluteTimeout: ABSOLUTE,

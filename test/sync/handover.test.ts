@@ -60,3 +60,31 @@ it('a tab destroyed while it waits for the lock sends no refresh (its refresh to
   await pass(2000)
   expect(first!.getSnapshot().status).toBe('authenticated')
 })
+
+it('where locks.query() fails, a waiting tab takes over from a hung holder after one timeout (10 s + 1 s), with no unhandled rejection', async () => {
+  const b = browser({ webLocks: true })
+  const t = b.tab()
+  const locks = b.locks.client('failing')
+  const keeper = makeKeeper({
+    ...t.options,
+    environment: {
+      ...t.options.environment,
+      locks: {
+        request: locks.request.bind(locks),
+        query: () => {
+          throw new DOMException('denied', 'SecurityError')
+        },
+      },
+    },
+  })
+  keeper.start()
+  await settle(keeper.login(ADA))
+  b.locks.hang('session-keeper:session-keeper')
+  api().resetCounts()
+  const done = keeper.refresh()
+  await vi.advanceTimersByTimeAsync(10_900)
+  expect(api().counts.refresh).toBe(0)
+  await settle(done, 100)
+  expect(api().counts.refresh).toBe(1)
+  expect(keeper.getSnapshot().status).toBe('authenticated')
+})

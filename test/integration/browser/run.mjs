@@ -7,7 +7,10 @@ import { resolve } from 'node:path'
 import { findChromium, openBrowser } from '../../e2e/browser.mjs'
 import { startApiServer } from './api-server.mjs'
 import { buildPage, servePage } from './harness.mjs'
-import { scenarios } from './scenarios.mjs'
+import { lockScenarios } from './locks.mjs'
+import { scenarios as serverScenarios } from './scenarios.mjs'
+
+const scenarios = { ...serverScenarios, ...lockScenarios }
 
 const root = resolve(import.meta.dirname, '../../..')
 mkdirSync(resolve(root, '.artifacts'), { recursive: true })
