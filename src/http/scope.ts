@@ -5,16 +5,6 @@
  */
 export const AUTH_CALL = '__sessionKeeperAuthCall'
 
-/**
- * Config for session-keeper's own call to an auth endpoint, with the given token sent explicitly
- * (the request gate is bypassed: it may be waiting for the very refresh that makes this call).
- */
-export const authCall = (timeout: number, token?: string | null) => ({
-  [AUTH_CALL]: true,
-  timeout,
-  headers: token ? { Authorization: `Bearer ${token}` } : {},
-})
-
 /** A path the URL parser keeps as it is: no `.`/`..` segment, no escape, no backslash. */
 const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*)*$/
 
