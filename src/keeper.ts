@@ -44,7 +44,18 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
   const isVisible = () => env().document?.visibilityState !== 'hidden'
   const calls = createAuthCalls(http, backend, o.baseURL, o.refreshTimeout, inScope)
 
-  const machine = createMachine<User>(o, env)
+  // The one subscription to the session: a new session restarts the health period and drops
+  // backoff; any change may move a deadline.
+  const machine = createMachine<User>(o, env, (prev, action) => {
+    const fresh =
+      action.type === 'restored' ||
+      action.type === 'adopted' ||
+      (action.type === 'committed' && action.cause !== 'refresh' && action.cause !== 'update')
+    if (fresh || action.type === 'ended') refresher.reset()
+    // the first poll is one interval after a sign-in or restore, not at once
+    if (fresh && (!prev.session || action.type === 'committed')) health.restart()
+    loop.evaluate()
+  })
   const tabs = createTabs(o, machine, {
     askServer: () => mounting.mounted && void boot.start('boot-other-tab'),
     healthChecked: ({ at, health: h }) => health.adopt(at, h),
@@ -79,19 +90,6 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
   })
   const loop = createLoop<User>({ clock, machine, gate, refresher, health })
   const wakeups = createWakeups(env)
-
-  // The one subscription to the session: a new session restarts the health period and drops
-  // backoff; any change may move a deadline.
-  machine.onChange((prev, action) => {
-    const fresh =
-      action.type === 'restored' ||
-      action.type === 'adopted' ||
-      (action.type === 'committed' && action.cause !== 'refresh' && action.cause !== 'update')
-    if (fresh || action.type === 'ended') refresher.reset()
-    // the first poll is one interval after a sign-in or restore, not at once
-    if (fresh && (!prev.session || action.type === 'committed')) health.restart()
-    loop.evaluate()
-  })
 
   // Every URL an adapter builds for its auth calls: the interceptors leave those alone.
   const destination = createScope(
@@ -148,7 +146,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     }),
     getSnapshot: machine.snapshot.get,
     subscribe: machine.snapshot.subscribe,
-    on: (type, handler) => machine.emitter.on(type, handler),
+    on: machine.emitter.on,
     login: (credentials) => flows.signIn('login', credentials),
     register: (details) => flows.signIn('register', details),
     setSession: flows.setSession,
@@ -160,7 +158,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     async refresh() {
       await refresher.refresh() // resolves to nothing: the session holds tokens
     },
-    checkHealth: () => health.check(),
+    checkHealth: health.check,
     touch: () => touch(),
     getDeadlines: gate.deadlines,
     start: mounting.start,

@@ -1,3 +1,5 @@
+import { listen } from '../core/environment.js'
+
 /** DOM events that count as user activity. */
 export const ACTIVITY_EVENTS = [
   'pointerdown',
@@ -35,15 +37,12 @@ export function trackActivity(
     last = t
     onActivity()
   }
-  const options: AddEventListenerOptions = { passive: true, capture: true }
-  const attached: Array<[EventTarget, string]> = []
-  for (const type of ACTIVITY_EVENTS) {
-    const target = type === 'visibilitychange' ? targets.document : targets.window
-    if (!target) continue
-    target.addEventListener(type, listener, options)
-    attached.push([target, type])
-  }
-  return () => {
-    for (const [target, type] of attached) target.removeEventListener(type, listener, options)
-  }
+  return listen(
+    ACTIVITY_EVENTS.map((type) => [
+      type === 'visibilitychange' ? targets.document : targets.window,
+      type,
+    ]),
+    listener,
+    { passive: true, capture: true },
+  )
 }

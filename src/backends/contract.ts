@@ -1,8 +1,8 @@
 import type { AuthCall, AuthFailure, FailureKind, SessionBackend } from '../core/backend.js'
 import { defaultEndpoints, type Endpoints } from '../core/options.js'
-import { defaultMapAuthResponse } from '../core/tokens.js'
+import { defaultMapAuthResponse, plainObject } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
-import { fields, isTransient, record } from './failures.js'
+import { fields, isTransient } from './failures.js'
 
 /** Options of {@link contract}. */
 export interface ContractOptions<User = unknown> {
@@ -43,7 +43,7 @@ export function contract<User = unknown, Credentials extends object = object>(
       return result && { user: null, ...result }
     },
     readUser(body) {
-      const b = record(body)
+      const b = plainObject(body)
       if (b?.valid === false) return null
       return { user: (b?.user ?? null) as User | null }
     },

@@ -8,13 +8,6 @@ export function isTransient({ status }: AuthFailure): boolean {
   return status === undefined || status === 408 || status === 429 || status >= 500
 }
 
-/** The body as a plain object, or `null` for anything else (text, arrays, nothing). */
-export function record(body: unknown): Record<string, unknown> | null {
-  return body !== null && typeof body === 'object' && !Array.isArray(body)
-    ? (body as Record<string, unknown>)
-    : null
-}
-
 /** `prefix` without its trailing slashes, so `${base}/refresh/` never doubles one. */
 export const trimSlash = (path: string): string => path.replace(/\/+$/, '')
 

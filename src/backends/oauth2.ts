@@ -1,7 +1,7 @@
 import type { AuthCall, AuthFailure, FailureKind, SessionBackend } from '../core/backend.js'
-import { nonEmptyString } from '../core/tokens.js'
+import { finite, nonEmptyString, plainObject } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
-import { isTransient, record } from './failures.js'
+import { isTransient } from './failures.js'
 
 /** Options of {@link oauth2}. */
 export interface OAuth2Options {
@@ -35,7 +35,7 @@ const CONFIG_ERRORS = new Set([
 /** A lifetime in seconds, as a number or a numeric string (some servers quote it). */
 function seconds(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  return typeof n === 'number' && Number.isFinite(n) && n >= 1 ? n : null
+  return finite(n) && n >= 1 ? n : null
 }
 
 /**
@@ -74,7 +74,7 @@ export function oauth2<User = unknown, Credentials extends object = PasswordCred
       },
     }),
     readTokens(body): AuthResult<User> | null {
-      const b = record(body)
+      const b = plainObject(body)
       if (!b || !nonEmptyString(b.access_token)) return null
       const expiresIn = seconds(b.expires_in)
       return {
@@ -85,7 +85,7 @@ export function oauth2<User = unknown, Credentials extends object = PasswordCred
     },
     classify(_call: AuthCall, failure: AuthFailure): FailureKind {
       if (isTransient(failure)) return 'transient'
-      const error = record(failure.body)?.error
+      const error = plainObject(failure.body)?.error
       if (error === 'temporarily_unavailable') return 'transient'
       if (typeof error === 'string' && CONFIG_ERRORS.has(error)) return 'config'
       return 'refused' // invalid_grant, and any other refusal

@@ -1,7 +1,7 @@
 import type { AuthCall, AuthFailure, FailureKind, SessionBackend } from '../core/backend.js'
-import { decodeJwt, nonEmptyString } from '../core/tokens.js'
+import { decodeJwt, finite, nonEmptyString, plainObject } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
-import { fields, isTransient, record, trimSlash } from './failures.js'
+import { fields, isTransient, trimSlash } from './failures.js'
 
 /** Options of {@link simpleJwt}. */
 export interface SimpleJwtOptions {
@@ -15,8 +15,6 @@ export interface SimpleJwtOptions {
 
 /** The claims of a SimpleJWT access token, the user when there is no `userPath`. */
 export type SimpleJwtClaims = Record<string, unknown>
-
-const finite = (v: unknown): v is number => Number.isFinite(v)
 
 /**
  * The access token's lifetime in seconds. SimpleJWT 5.2 copies the *refresh* token's `iat` into a
@@ -34,7 +32,7 @@ function lifetimeOf(access: string, refresh: unknown): number | null {
 
 /** A Django REST framework validation error: `{ field: ['message', …] }`, naming the fields. */
 function namesFields(body: unknown): boolean {
-  const b = record(body)
+  const b = plainObject(body)
   if (!b) return false
   const keys = Object.keys(b).filter((k) => k !== 'detail' && k !== 'code')
   return keys.length > 0 && keys.every((k) => Array.isArray(b[k]))
@@ -77,7 +75,7 @@ export function simpleJwt<User = SimpleJwtClaims, Credentials extends object = o
         ? { url: `${prefix}/blacklist/`, body: { refresh: refreshToken } }
         : null,
     readTokens(body): AuthResult<User> | null {
-      const b = record(body)
+      const b = plainObject(body)
       if (!b || !nonEmptyString(b.access)) return null
       const rotated = nonEmptyString(b.refresh)
       const lifetime = lifetimeOf(b.access, b.refresh)

@@ -67,3 +67,18 @@ export function resolveEnvironment(given: Partial<Environment>): () => Environme
     return resolved
   }
 }
+
+/**
+ * Adds `listener` to each `[target, type]` (a missing target is skipped); returns the function
+ * that removes them all.
+ */
+export function listen(
+  pairs: ReadonlyArray<readonly [EventTarget | null | undefined, string]>,
+  listener: (event: Event) => void,
+  options?: AddEventListenerOptions,
+): () => void {
+  for (const [target, type] of pairs) target?.addEventListener(type, listener, options)
+  return () => {
+    for (const [target, type] of pairs) target?.removeEventListener(type, listener, options)
+  }
+}

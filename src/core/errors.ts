@@ -21,16 +21,17 @@ export type SessionErrorCode =
  * config or a response body: `status` is the HTTP status when one was involved.
  */
 export class SessionError extends Error {
+  // `declare`: set in the constructor (in this order: code, status, name), not as class fields
   /** Machine-readable reason; switch on this, not on `message`. */
-  readonly code: SessionErrorCode
+  declare readonly code: SessionErrorCode
   /** HTTP status of the response that caused the error, when there was one. */
-  readonly status: number | undefined
+  declare readonly status: number | undefined
 
-  constructor(code: SessionErrorCode, message: string, options: { status?: number } = {}) {
+  constructor(code: SessionErrorCode, message: string, options?: { status?: number }) {
     super(message)
-    this.name = 'SessionError'
     this.code = code
-    this.status = options.status
+    this.status = options?.status
+    this.name = 'SessionError'
   }
 }
 

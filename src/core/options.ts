@@ -105,10 +105,10 @@ export interface ResolvedOptions<User> extends Required<
     'secret' | 'http' | 'endpoints' | 'environment' | 'mapAuthResponse' | 'backend'
   >
 > {
-  secret: string | undefined
+  secret?: string
   endpoints: Endpoints
   environment: Partial<Environment>
-  mapAuthResponse: ((body: unknown) => AuthResult<User> | null) | undefined
+  mapAuthResponse?: (body: unknown) => AuthResult<User> | null
 }
 
 /** Drops the keys whose value is `undefined`, so they do not override the defaults. */
@@ -138,10 +138,8 @@ export function resolveOptions<User>(options: SessionKeeperOptions<User>): Resol
     idleConfirm: false,
     clock: systemClock,
     ...defined(options),
-    secret: options.secret,
     endpoints: { ...defaultEndpoints, ...defined(options.endpoints ?? {}) },
     environment: options.environment ?? {},
-    mapAuthResponse: options.mapAuthResponse,
   }
   const { storage: s, secret, idleTimeout } = o
   check(typeof o.baseURL === 'string', 'baseURL must be a string')

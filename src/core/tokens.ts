@@ -58,6 +58,13 @@ export function otherCredentials(a: Session<unknown>, b: Session<unknown>): bool
   return a.accessToken !== b.accessToken || a.refreshToken !== b.refreshToken
 }
 
+/** `value` as a plain object, or `null` for anything else (text, arrays, nothing). */
+export function plainObject(value: unknown): Record<string, unknown> | null {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null
+}
+
 /** Decodes a JWT's payload (unpadded base64url, UTF-8). Anything else is opaque: `null`. */
 export function decodeJwt(token: string): Record<string, unknown> | null {
   const parts = token.split('.')
@@ -67,9 +74,7 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
     const binary = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/'))
     const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0))
     const payload: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
-    return payload !== null && typeof payload === 'object' && !Array.isArray(payload)
-      ? (payload as Record<string, unknown>)
-      : null
+    return plainObject(payload)
   } catch {
     return null
   }
@@ -77,18 +82,19 @@ export function decodeJwt(token: string): Record<string, unknown> | null {
 
 /** True for a string with something in it (a usable token). */
 export const nonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0
-const finite = (v: unknown): v is number => Number.isFinite(v)
+/** True for a finite number. */
+export const finite = (v: unknown): v is number => Number.isFinite(v)
+
+/** True for a finite number or `undefined` (an optional number field). */
+export const optionalFinite = (v: unknown): v is number | undefined => v === undefined || finite(v)
 
 /**
- * Outside these bounds a value is garbage, not a token lifetime: too long would never refresh,
- * too short would refresh on every request.
+ * A token lifetime in seconds, or `null`. Outside 1 s to 10 years (315,360,000 s) a value is
+ * garbage, not a lifetime: too long would never refresh, too short would refresh on every request.
  */
-const MIN_LIFETIME_S = 1
-const MAX_LIFETIME_S = 10 * 365 * 24 * 3600
-
 function seconds(v: unknown): number | null {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  return finite(n) && n >= MIN_LIFETIME_S && n <= MAX_LIFETIME_S ? n : null
+  return finite(n) && n >= 1 && n <= 315_360_000 ? n : null
 }
 
 /**
@@ -145,16 +151,17 @@ export function expiryOf(
 
 /** True when `value` has the shape of a {@link Session} (used on decrypted storage). */
 export function isSession(value: unknown, needsAccessToken: boolean): value is Session {
-  if (value === null || typeof value !== 'object') return false
-  const s = value as Record<string, unknown>
+  // JSON.parse gives no array the fields below, so arrays fail as before
+  const s = plainObject(value)
+  if (!s) return false
   const tokenOrNull = (v: unknown) => v === null || nonEmptyString(v)
   return (
     (needsAccessToken ? nonEmptyString(s.accessToken) : tokenOrNull(s.accessToken)) &&
     tokenOrNull(s.refreshToken) &&
     (s.expiresAt === null || finite(s.expiresAt)) &&
     ['issuedAt', 'startedAt', 'lastActivity', 'rev'].every((k) => finite(s[k])) &&
-    (s.skew === undefined || finite(s.skew)) &&
-    (s.sid === undefined || finite(s.sid)) &&
+    optionalFinite(s.skew) &&
+    optionalFinite(s.sid) &&
     'user' in s
   )
 }

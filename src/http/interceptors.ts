@@ -33,8 +33,6 @@ type Config = InternalAxiosRequestConfig & {
   [RETRIED]?: boolean
   [AUTH_CALL]?: boolean
 }
-/** Scope decisions kept per request URL, at most this many (then forgotten). */
-const SEEN_MAX = 500
 /** What a config's `adapter` may hold: a function, a built-in adapter's name, or a list of them. */
 type AdapterSetting = AxiosRequestConfig['adapter']
 /** Marks an adapter that signs its requests (so a per-request adapter is gated once). */
@@ -75,7 +73,8 @@ export function installInterceptors<User>(
   let seen = new Map<string | undefined, Destination>()
   let seenBase: string | undefined
   const where = (baseURL: string | undefined, url: string | undefined): Destination => {
-    if (baseURL !== seenBase || seen.size > SEEN_MAX) ((seen = new Map()), (seenBase = baseURL))
+    // at most 500 URLs' decisions are kept, then all forgotten
+    if (baseURL !== seenBase || seen.size > 500) ((seen = new Map()), (seenBase = baseURL))
     let found = seen.get(url)
     if (!found) seen.set(url, (found = host.destination(fullURL(baseURL, url))))
     return found

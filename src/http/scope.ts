@@ -5,25 +5,13 @@
  */
 export const AUTH_CALL = '__sessionKeeperAuthCall'
 
-/**
- * Config for session-keeper's own call to an auth endpoint, with the given token sent explicitly
- * (the request gate is bypassed: it may be waiting for the very refresh that makes this call).
- */
-export const authCall = (timeout: number, token?: string | null) => ({
-  [AUTH_CALL]: true,
-  timeout,
-  headers: token ? { Authorization: `Bearer ${token}` } : {},
-})
-
 /** A path the URL parser keeps as it is: no `.`/`..` segment, no escape, no backslash. */
 const PLAIN_PATH = /^(?:\/(?!\.\.?(?:\/|$))[\w\-.~!$&'()*+,;=:@]*)*$/
-
-const FALLBACK_ORIGIN = 'http://localhost'
 
 /** The page URL relative request URLs resolve against, as XHR and fetch resolve them. */
 function pageHref(): string {
   const href = (globalThis as { location?: { href?: string } }).location?.href
-  return typeof href === 'string' && /^https?:/.test(href) ? href : FALLBACK_ORIGIN + '/'
+  return typeof href === 'string' && /^https?:/.test(href) ? href : 'http://localhost/'
 }
 
 /** Joins a request URL to its instance `baseURL` as axios does: an absolute URL wins. */

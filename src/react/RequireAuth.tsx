@@ -45,6 +45,5 @@ export function RequireAuth({ children, fallback, loading = null, location }: Re
   useMountEffect(() => {
     if (from !== null) rememberReturnTo(from)
   }, [from])
-  if (status === 'authenticated') return <>{children}</>
-  return <>{status === 'loading' ? loading : fallback}</>
+  return <>{status === 'authenticated' ? children : status === 'loading' ? loading : fallback}</>
 }

@@ -1,6 +1,7 @@
 import type { AxiosInstance, AxiosRequestConfig } from 'axios'
 import type { AuthCall, AuthRequest, FailureKind, SessionBackend } from '../core/backend.js'
 import { statusOf } from '../core/errors.js'
+import { nonEmptyString } from '../core/tokens.js'
 import type { AuthResult } from '../core/types.js'
 import { AUTH_CALL, fullURL } from '../http/scope.js'
 
@@ -54,7 +55,7 @@ export function createAuthCalls(
     readTokens<User>(body: unknown): AuthResult<User> | null {
       try {
         const r = backend.readTokens(body) as AuthResult<User> | null
-        return r && typeof r.accessToken === 'string' && r.accessToken !== '' ? r : null
+        return r && nonEmptyString(r.accessToken) ? r : null
       } catch {
         return null
       }

@@ -7,9 +7,6 @@ import type { AuthCalls } from './calls.js'
 import type { Machine } from './machine.js'
 import { createSignOut } from './signout.js'
 
-/** A restore-time verify claimed by one tab this recently is not repeated by the others. */
-const VERIFY_CLAIM_MS = 30_000
-
 /** What the sign-in flows use. */
 export interface FlowDeps<User, Credentials extends object> {
   clock: Clock
@@ -144,7 +141,8 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
       d.sync() // never write back an older session over a newer one
       const s = m.session
       const claimedAt = s ? m.readSlot()?.verifiedAt : undefined
-      if (!s || (claimedAt !== undefined && clock.now() - claimedAt < VERIFY_CLAIM_MS)) return false
+      // a verify another tab claimed in the last 30 s is not repeated
+      if (!s || (claimedAt !== undefined && clock.now() - claimedAt < 30_000)) return false
       m.persist({ ...s, verifiedAt: clock.now() }, false)
       return true
     })

@@ -1,4 +1,4 @@
-import { sidOf, type Session } from '../core/tokens.js'
+import { finite, sidOf, type Session } from '../core/tokens.js'
 import { END_REASONS, type EndReason } from '../core/types.js'
 import type { Shared } from './shared.js'
 
@@ -61,11 +61,11 @@ export function createKnown(shared: Pick<Shared<unknown>, 'ended' | 'floor'>) {
     const e = shared.ended.read() as { sid: number; since: number; reason: EndReason } | null
     const found = shared.floor.read() as Found | null
     let why: EndReason | null = null
-    if (Number.isFinite(found?.floor)) {
+    if (finite(found?.floor)) {
       noteEnded(0, found!)
       if (mine && sidOf(mine) < found!.floor) why = 'tampered'
     }
-    if (e && Number.isFinite(e.sid) && Number.isFinite(e.since) && END_REASONS.has(e.reason)) {
+    if (e && finite(e.sid) && finite(e.since) && END_REASONS.has(e.reason)) {
       noteEnded(0, e)
       if (mine && (sidOf(mine) === e.sid || mine.startedAt < e.since)) why ??= e.reason
     }

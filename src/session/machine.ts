@@ -51,9 +51,14 @@ export type Machine<User> = ReturnType<typeof createMachine<User>>
 /**
  * The session of one tab: its state, changed only through {@link transition}, then one step that
  * persists (every write conditional on what the slot holds now), publishes the snapshot, emits the
- * event and tells the other tabs. The keeper hears each change through one subscription.
+ * event and tells the other tabs. The keeper hears each change through `onChange`, its one
+ * subscription.
  */
-export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environment) {
+export function createMachine<User>(
+  o: ResolvedOptions<User>,
+  env: () => Environment,
+  onChange?: (prev: SessionState<User>, action: Action<User>) => void,
+) {
   const cookieMode = o.credentials === 'cookie'
   const emitter = createEmitter<User>()
   const snapshot = createSnapshotStore<SessionSnapshot<User>>({ status: 'loading' })
@@ -63,7 +68,6 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
   const { post } = shared
   let state: SessionState<User> = initialState
   let disposed = false
-  const changed = new Set<(prev: SessionState<User>, action: Action<User>) => void>()
   const slot = createSlot<User>({
     shared,
     clock: o.clock,
@@ -75,6 +79,7 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
         state.session ? { type: 'ended', reason, by: 'other-tab' } : { type: 'settled', reason },
       ),
     report: (reason) => emitter.emit({ type: 'storageError', reason }),
+    disposed: () => disposed,
   })
 
   function dispatch(action: Action<User>): void {
@@ -93,21 +98,23 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
       slot.ended(prev.session, action.reason, action.by === 'here')
     if (state.session) slot.known.noteRev(state.session.rev)
     // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
-    if (prev.session && state.session && sidOf(prev.session) !== sidOf(state.session))
-      slot.known.noteReplaced(sidOf(prev.session), sidOf(state.session))
+    const replaced =
+      prev.session && state.session && sidOf(prev.session) !== sidOf(state.session)
+        ? sidOf(prev.session)
+        : undefined
+    if (replaced !== undefined) slot.known.noteReplaced(replaced, sidOf(state.session!))
     snapshot.set(snapshotOf(state))
     const event = eventOf(action, prev)
     if (event) emitter.emit(event)
     // Cookie-mode pages ask the server themselves: their start-up check is not news to others.
-    if (action.type === 'committed' && !action.cause.startsWith('boot')) {
-      const replaced = prev.session && sidOf(prev.session) !== sidOf(action.session)
+    // (a committed state holds the action's session)
+    if (action.type === 'committed' && !action.cause.startsWith('boot'))
       post({
         kind: 'session',
         rev: action.session.rev,
-        ...(replaced ? { replaced: sidOf(prev.session!) } : {}),
+        ...(replaced === undefined ? {} : { replaced }),
       })
-    }
-    for (const fn of changed) fn(prev, action)
+    onChange?.(prev, action)
   }
 
   return {
@@ -139,18 +146,11 @@ export function createMachine<User>(o: ResolvedOptions<User>, env: () => Environ
     noteReplaced: slot.known.noteReplaced,
     /** Whether a session's sign-in has ended or been replaced (here, or in a tab that said so). */
     hasEnded: slot.known.hasEnded,
-    /** Calls `fn` after each change; returns the unsubscribe. */
-    onChange(fn: (prev: SessionState<User>, action: Action<User>) => void): () => void {
-      changed.add(fn)
-      return () => void changed.delete(fn)
-    },
     dispose(): void {
       disposed = true
-      slot.dispose()
       shared.close()
       emitter.clear()
       snapshot.clear()
-      changed.clear()
     },
   }
 }

@@ -40,13 +40,12 @@ export interface MountDeps<User> {
  */
 export function createMount<User>(d: MountDeps<User>) {
   const { options: o, machine } = d
+  /** Mounted while above zero. */
   let refs = 0
-  let mounted = false
   let destroyed = false
   const teardown: Array<() => void> = []
 
   function mount(): void {
-    mounted = true
     const e = d.env()
     teardown.push(
       d.intercept(),
@@ -86,7 +85,6 @@ export function createMount<User>(d: MountDeps<User>) {
   }
 
   function unmount(): void {
-    mounted = false
     d.boot.pause()
     d.loop.stop()
     for (const undo of teardown.splice(0).reverse()) undo()
@@ -94,7 +92,7 @@ export function createMount<User>(d: MountDeps<User>) {
 
   return {
     get mounted() {
-      return mounted
+      return refs > 0
     },
     start(): () => void {
       if (destroyed) return () => {}
@@ -108,8 +106,10 @@ export function createMount<User>(d: MountDeps<User>) {
     },
     destroy(): void {
       destroyed = true
-      refs = 0
-      if (mounted) unmount()
+      if (refs) {
+        refs = 0
+        unmount()
+      }
     },
   }
 }

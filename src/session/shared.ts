@@ -6,9 +6,6 @@ import type { Environment } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
 import type { StorageLike } from '../core/types.js'
 
-/** How long a tab keeps the lock after a write made under it (see `exclusive`). */
-const HOLD_MS = 100
-
 function randomId(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto
   return c?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now().toString(36)
@@ -132,8 +129,8 @@ export function createShared<User>(
     lock,
 
     /**
-     * Runs `fn` under the lock and resolves with its outcome at once; with `hold`, keeps the lock a
-     * moment longer, so that what `fn` wrote to storage reaches the other tabs before one of them
+     * Runs `fn` under the lock and resolves with its outcome at once; with `hold`, keeps the lock
+     * 100 ms longer, so that what `fn` wrote to storage reaches the other tabs before one of them
      * takes it (browsers propagate localStorage between tabs late).
      */
     exclusive<T>(fn: () => Promise<T>, hold = false): Promise<T> {
@@ -149,7 +146,7 @@ export function createShared<User>(
                 () => false,
               ))
             )
-              await new Promise<void>((done) => clock.schedule(done, HOLD_MS))
+              await new Promise<void>((done) => clock.schedule(done, 100))
           })
           .catch(reject)
       })

@@ -15,6 +15,8 @@ export interface SlotDeps<User> {
   /** The slot says this tab's session has ended (or, with none, that it was found tampered with). */
   end(reason: EndReason): void
   report(reason: StorageErrorReason): void
+  /** The keeper was destroyed (a closed page): the slot is neither read nor written. */
+  disposed(): boolean
 }
 
 /**
@@ -28,7 +30,6 @@ export function createSlot<User>(d: SlotDeps<User>) {
   const known = createKnown(shared)
   const { hasEnded } = known
   let writeFailure: StorageErrorReason | null = null
-  let disposed = false
 
   /**
    * What the slot holds now: a session (with the last activity any tab recorded), `null` for
@@ -36,7 +37,7 @@ export function createSlot<User>(d: SlotDeps<User>) {
    * recorded since ends this tab's session.
    */
   function read(all = false): Session<User> | null | undefined {
-    if (disposed) return undefined
+    if (d.disposed()) return undefined
     const result = store().read()
     if (!result.ok) {
       if (result.reason !== 'unavailable') tampered(result.reason, result.raw)
@@ -85,7 +86,7 @@ export function createSlot<User>(d: SlotDeps<User>) {
     replace: boolean,
     base?: number,
   ): Session<User> | null | false {
-    if (disposed) return null
+    if (d.disposed()) return null
     const stored = read(true)
     if (s.sid !== undefined && hasEnded(s)) return false
     if (base !== undefined && stored !== undefined && stored?.rev !== base) return false
@@ -135,8 +136,5 @@ export function createSlot<User>(d: SlotDeps<User>) {
     ended,
     /** What this tab knows of the timeline. */
     known,
-    dispose(): void {
-      disposed = true
-    },
   }
 }

@@ -1,3 +1,4 @@
+import { listen } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
 import { laterSignIn, otherCredentials } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
@@ -183,15 +184,14 @@ export function createTabs<User>(
     open(window: EventTarget | null, slotKey: string): () => void {
       const close = m.shared.open(receive)
       // Another tab's write to the slot is visible here now: look (one decrypt per such change).
-      const onStorage = (e: Event) => {
+      const unlisten = listen([[window, 'storage']], (e) => {
         if ((e as StorageEvent).key === slotKey) sync()
-      }
-      window?.addEventListener('storage', onStorage)
+      })
       listening = true
       return () => {
         listening = false
         close()
-        window?.removeEventListener('storage', onStorage)
+        unlisten()
         cancelRetry?.()
       }
     },

@@ -1,3 +1,5 @@
+import { listen } from '../core/environment.js'
+
 /** What a wake-up is: the tab came back (`focus`, `online`, `pageshow`, visible again) or hid. */
 export type WakeListener = (event: { hidden: boolean }) => void
 
@@ -8,7 +10,8 @@ export type Wakeups = ReturnType<typeof createWakeups>
  * The moments a tab comes back: focus, coming online, a page shown from the back/forward cache,
  * becoming visible. Timers drift and sleeping devices fire them late, so whoever keeps deadlines
  * looks at the wall clock again then. Like TanStack Query's focusManager: listens to the DOM only
- * while someone is subscribed.
+ * while someone is subscribed (each subscription with listeners of its own: the keeper's mount is
+ * the one subscriber, so no list of subscribers is kept).
  */
 export function createWakeups(
   targets: () => {
@@ -16,39 +19,22 @@ export function createWakeups(
     document: (EventTarget & { visibilityState?: string }) | null
   },
 ) {
-  const listeners = new Set<WakeListener>()
-  let detach: (() => void) | null = null
-
-  function attach(): () => void {
-    const { window, document } = targets()
-    const onEvent = (event: Event) => {
-      const hidden = event.type === 'visibilitychange' && document?.visibilityState === 'hidden'
-      for (const listener of [...listeners]) listener({ hidden })
-    }
-    const pairs = [
-      [window, 'focus'],
-      [window, 'online'],
-      [window, 'pageshow'],
-      [document, 'visibilitychange'],
-    ] as const
-    for (const [target, type] of pairs) target?.addEventListener(type, onEvent)
-    return () => {
-      for (const [target, type] of pairs) target?.removeEventListener(type, onEvent)
-    }
-  }
-
   return {
     /** Calls `listener` on each wake-up; returns the unsubscribe. */
     subscribe(listener: WakeListener): () => void {
-      listeners.add(listener)
-      detach ??= attach()
-      return () => {
-        listeners.delete(listener)
-        if (!listeners.size) {
-          detach?.()
-          detach = null
-        }
-      }
+      const { window, document } = targets()
+      return listen(
+        [
+          [window, 'focus'],
+          [window, 'online'],
+          [window, 'pageshow'],
+          [document, 'visibilitychange'],
+        ],
+        (event) =>
+          listener({
+            hidden: event.type === 'visibilitychange' && document?.visibilityState === 'hidden',
+          }),
+      )
     },
   }
 }

@@ -43,12 +43,12 @@ export function resolveStorage(
     const storage =
       typeof option === 'object'
         ? option
-        : (globalThis as { localStorage?: StorageLike; sessionStorage?: StorageLike })[
+        : (globalThis as { localStorage: StorageLike; sessionStorage: StorageLike })[
             option === 'local' ? 'localStorage' : 'sessionStorage'
           ]
-    if (!storage) throw new Error('missing')
-    // Reading is the probe: a full storage (quota) is still worth reading from, and its write
-    // failures are reported one by one while the session lives on in memory.
+    // Reading is the probe (a missing storage throws here too): a full storage (quota) is still
+    // worth reading from, and its write failures are reported one by one while the session lives
+    // on in memory.
     storage.getItem(key)
     return { storage, fellBack: false }
   } catch {

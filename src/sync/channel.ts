@@ -1,5 +1,6 @@
 import { END_REASONS, type EndReason, type StorageLike, type TokenHealth } from '../core/types.js'
-import type { ChannelLike } from '../core/environment.js'
+import { listen, type ChannelLike } from '../core/environment.js'
+import { finite, optionalFinite } from '../core/tokens.js'
 
 /**
  * What tabs tell each other. Never a token: a receiver that needs tokens re-reads the
@@ -44,10 +45,10 @@ export function parseMessage(data: unknown, slot: string, self: string): TabMess
   const h = m.health as Partial<TokenHealth> | null | undefined
   const ok =
     field !== undefined &&
-    Number.isFinite(m[field]) &&
-    (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && Number.isFinite(m.sid))) &&
-    (m.replaced === undefined || Number.isFinite(m.replaced)) &&
-    (m.at === undefined || Number.isFinite(m.at)) &&
+    finite(m[field]) &&
+    (m.kind !== 'end' || (END_REASONS.has(m.reason as string) && finite(m.sid))) &&
+    optionalFinite(m.replaced) &&
+    optionalFinite(m.at) &&
     (m.kind !== 'health' ||
       (typeof h?.compatible === 'boolean' && typeof h.authenticated === 'boolean'))
   return ok ? (m as unknown as TabMessage) : null
@@ -99,8 +100,8 @@ export function createTabChannel(
           c.removeEventListener('message', listener)
           c.close()
         }
-      } else if (window) {
-        const listener = (event: Event) => {
+      } else
+        detach = listen([[window, 'storage']], (event) => {
           const { key, newValue } = event as StorageEvent
           if (key !== messageKey || !newValue) return
           try {
@@ -108,10 +109,7 @@ export function createTabChannel(
           } catch {
             // not ours, or garbled: ignore
           }
-        }
-        window.addEventListener('storage', listener)
-        detach = () => window.removeEventListener('storage', listener)
-      } else detach = () => {}
+        })
     },
 
     post(message: TabMessage): void {
