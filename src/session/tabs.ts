@@ -156,8 +156,8 @@ export function createTabs<User>(
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
           // The tab that ended the other sign-in may have cleared the slot on a view that did not
-          // show ours yet: look now, and once its clear has surely arrived.
-          keepOurs()
+          // show ours yet: look once its clear has surely arrived (not now: this tab's view may
+          // not show yet a sign-in made after that end, which ours must not be written over).
           keepOursSoon()
         }
         break

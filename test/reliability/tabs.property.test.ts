@@ -826,6 +826,20 @@ const examples: Array<[World, Command[]]> = [
       { c: 'signOut', tab: 0 },
     ],
   ] as [World, Command[]],
+  // - (with the write-back deferred) a tab that heard of an end wrote its own sign-in back at once,
+  //   on a view not showing yet the two sign-ins made after that end; the tab holding the newest was
+  //   reloaded before its deferred write-back, and restored the older sign-in
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'switch', tab: 0, user: 1 },
+      { c: 'switch', tab: 1, user: 0 },
+      { c: 'activityAfterCommit', tab: 0, other: 0, by: 'switch', user: 0, via: 'touch', delay: 0 },
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'reload', tab: 3 },
+      { c: 'request', tab: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
