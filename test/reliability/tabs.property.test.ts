@@ -840,6 +840,35 @@ const examples: Array<[World, Command[]]> = [
       { c: 'request', tab: 0 },
     ],
   ] as [World, Command[]],
+  // - a sign-in, an account switch and a refresh in turn across three tabs: a tab whose view showed
+  //   an older sign-in wrote its copy back at once, over the refresh on its way; the slot was left
+  //   holding a refresh token the server had rotated
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'signIn',
+        user: 0,
+        via: 'touch',
+        delay: 39,
+      },
+      { c: 'signIn', tab: 4, user: 0 },
+      { c: 'activityAfterCommit', tab: 1, other: 0, by: 'switch', user: 0, via: 'touch', delay: 0 },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 0,
+      },
+      { c: 'wait', ms: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
