@@ -1,6 +1,6 @@
 import { listen } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
-import { laterSignIn, otherCredentials } from '../core/tokens.js'
+import { laterSignIn, otherCredentials, type Session } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
 import type { Machine } from './machine.js'
 
@@ -13,6 +13,10 @@ export interface TabsDeps {
   /** Another tab's refresh failed transiently: back off with it until `until`. */
   backOff(until: number): void
 }
+
+/** `a` holds tokens of `b`'s sign-in received before `b`'s: a stale copy. */
+const olderCopy = (a: Session<unknown>, b: Session<unknown>) =>
+  laterSignIn(a, b) === 0 && otherCredentials(a, b) && a.issuedAt < b.issuedAt
 
 /** How this tab follows the others. See {@link createTabs}. */
 export type Tabs = ReturnType<typeof createTabs>
@@ -59,22 +63,29 @@ export function createTabs<User>(
     }
     // Sessions rank by sign-in first, then revision: a later sign-in wins over any revision of an
     // earlier one, even one written after it by a tab whose view of storage lagged. Within one
-    // sign-in, the newer revision wins; the same revision written twice, or (told by its writer)
-    // the revision another tab wrote last, means the slot holds the last write: follow it.
+    // sign-in, tokens received later win (a copy of older ones, written back by a tab whose view
+    // lagged, never does: its refresh token may be spent); then the newer revision; the same
+    // revision written twice, or (told by its writer) the revision another tab wrote last, means
+    // the slot holds the last write: follow it.
+    const older = current !== null && olderCopy(stored, current)
     const adopt =
       !over &&
       (current === null ||
         later! > 0 ||
         (later === 0 &&
+          !older &&
           (stored.rev > current.rev ||
             (otherCredentials(stored, current) &&
-              (stored.rev === current.rev || stored.rev === wantedRev)))))
+              (stored.issuedAt > current.issuedAt ||
+                stored.rev === current.rev ||
+                stored.rev === wantedRev)))))
     if (adopt) m.dispatch({ type: 'adopted', session: stored })
-    else if (current && (over || later! < 0))
-      // An older sign-in, or one that has ended, landed over ours: write ours back, so every tab
-      // (and the next page) converges on it; but only once this tab's view of storage has caught
-      // up. Browsers show other tabs' writes in order, late: the next one may be a newer revision
-      // of our own sign-in (another tab refreshed it), and ours would then carry a spent token.
+    else if (current && (over || later! < 0 || older))
+      // An older sign-in, one that has ended, or older tokens of ours landed over ours: write ours
+      // back, so every tab (and the next page) converges on it; but only once this tab's view of
+      // storage has caught up. Browsers show other tabs' writes in order, late: the next one may be
+      // a newer revision of our own sign-in (another tab refreshed it), and ours would then carry
+      // a spent token.
       keepOursSoon()
     else if (current && stored.rev === current.rev)
       m.dispatch({ type: 'active', at: stored.lastActivity })
@@ -127,7 +138,7 @@ export function createTabs<User>(
     const s = m.session
     const behind = s !== null && (wantedRev > Math.max(s.rev, m.knownRev) || m.hasEnded(s))
     const stored = s && !cookieMode && !behind ? m.readSlot() : undefined
-    if (s && (stored === null || (stored && laterSignIn(stored, s) < 0)))
+    if (s && (stored === null || (stored && (laterSignIn(stored, s) < 0 || olderCopy(stored, s)))))
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
 

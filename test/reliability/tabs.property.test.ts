@@ -869,6 +869,35 @@ const examples: Array<[World, Command[]]> = [
       { c: 'wait', ms: 0 },
     ],
   ] as [World, Command[]],
+  // - (with the write-back deferred) the deferred write-back fired in the very millisecond another
+  //   tab's refresh reached its view, and wrote the older tokens back with a lower revision, which
+  //   the others followed as the last write: the slot held a spent refresh token
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 0 },
+      {
+        c: 'activityAfterCommit',
+        tab: 1,
+        other: 0,
+        by: 'switch',
+        user: 0,
+        via: 'touch',
+        delay: 11,
+      },
+      { c: 'wait', ms: 238 },
+      {
+        c: 'activityAfterCommit',
+        tab: 0,
+        other: 0,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 4,
+      },
+      { c: 'reload', tab: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
