@@ -53,6 +53,10 @@ export const sidOf = (s: { sid?: number; startedAt: number }): number => s.sid ?
 export const laterSignIn = (a: Session<unknown>, b: Session<unknown>): number =>
   a.startedAt - b.startedAt || sidOf(a) - sidOf(b)
 
+/** True when `a` holds tokens of `b`'s sign-in received before `b`'s: a stale copy of it. */
+export const olderCopy = (a: Session<unknown>, b: Session<unknown>): boolean =>
+  laterSignIn(a, b) === 0 && otherCredentials(a, b) && a.issuedAt < b.issuedAt
+
 /** True when `b` carries other credentials than `a` (a refresh or a new sign-in happened). */
 export function otherCredentials(a: Session<unknown>, b: Session<unknown>): boolean {
   return a.accessToken !== b.accessToken || a.refreshToken !== b.refreshToken

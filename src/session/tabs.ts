@@ -1,6 +1,6 @@
 import { listen } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
-import { laterSignIn, otherCredentials, type Session } from '../core/tokens.js'
+import { laterSignIn, olderCopy, otherCredentials } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
 import type { Machine } from './machine.js'
 
@@ -13,10 +13,6 @@ export interface TabsDeps {
   /** Another tab's refresh failed transiently: back off with it until `until`. */
   backOff(until: number): void
 }
-
-/** `a` holds tokens of `b`'s sign-in received before `b`'s: a stale copy. */
-const olderCopy = (a: Session<unknown>, b: Session<unknown>) =>
-  laterSignIn(a, b) === 0 && otherCredentials(a, b) && a.issuedAt < b.issuedAt
 
 /** How this tab follows the others. See {@link createTabs}. */
 export type Tabs = ReturnType<typeof createTabs>
@@ -82,10 +78,8 @@ export function createTabs<User>(
     if (adopt) m.dispatch({ type: 'adopted', session: stored })
     else if (current && (over || later! < 0 || older))
       // An older sign-in, one that has ended, or older tokens of ours landed over ours: write ours
-      // back, so every tab (and the next page) converges on it; but only once this tab's view of
-      // storage has caught up. Browsers show other tabs' writes in order, late: the next one may be
-      // a newer revision of our own sign-in (another tab refreshed it), and ours would then carry
-      // a spent token.
+      // back (every tab and the next page converge on it) once this tab's view has caught up:
+      // browsers show other tabs' writes in order, late, and the next may be a refresh of ours.
       keepOursSoon()
     else if (current && stored.rev === current.rev)
       m.dispatch({ type: 'active', at: stored.lastActivity })
