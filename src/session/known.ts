@@ -16,7 +16,7 @@ interface Ends {
 }
 
 /** The tamper floor as recorded, with a fingerprint of the bad blob it was found in. */
-export type Found = { floor: number; blob: number }
+type Found = { floor: number; blob: number }
 
 /** What one tab knows of the timeline. See {@link createKnown}. */
 export type Known = ReturnType<typeof createKnown>
