@@ -161,8 +161,10 @@ export function createTabs<User>(
           m.dispatch({ type: 'ended', reason: message.reason, by: 'other-tab' })
         else if (s) {
           // The tab that ended the other sign-in may have cleared the slot on a view that did not
-          // show ours yet: look once its clear has surely arrived (not now: this tab's view may
-          // not show yet a sign-in made after that end, which ours must not be written over).
+          // show ours yet: look now if ours began after it (that clear can only have taken ours),
+          // and once the clear has surely arrived. Not now for one begun in its millisecond: this
+          // tab's view may not show yet a sign-in made after the end, which ours must not replace.
+          if (!at || s.startedAt > at) keepOurs()
           keepOursSoon()
         }
         break

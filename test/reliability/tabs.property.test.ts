@@ -898,6 +898,18 @@ const examples: Array<[World, Command[]]> = [
       { c: 'reload', tab: 0 },
     ],
   ] as [World, Command[]],
+  // - (with every write-back after an end deferred) a tab ended the old sign-in for idle after a
+  //   clock jump and cleared the slot, on a view not showing yet the new sign-in made in the other
+  //   tab; that tab was reloaded before its deferred write-back, and every tab ended signed out
+  [
+    { tabs: 2, webLocks: false, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'signIn', tab: 1, user: 0 },
+      { c: 'jump', hours: 1 },
+      { c: 'activityAfterCommit', tab: 0, other: 0, by: 'signIn', user: 0, via: 'touch', delay: 0 },
+      { c: 'reload', tab: 1 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
