@@ -1,7 +1,8 @@
 // Finds Debian's Chromium (installing it when we can), builds and serves the demo on localhost,
-// and opens fresh browser profiles. Under CI a missing Chromium is a failure, never a skip.
+// opens fresh browser profiles, and runs scenarios in them. Under CI a missing Chromium is a
+// failure, never a skip.
 import { execFileSync, execSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -97,4 +98,59 @@ export async function openBrowser(executablePath) {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Runs browser scenarios one at a time, each in a fresh Chromium profile, and reports them: a line
+ * per scenario (with what it measured, when it returns something), `.artifacts/<report>.json` with
+ * the counts CI reads, and a non-zero exit on any failure (a setup that fails counts as one).
+ * `setup()` starts what the scenarios share and returns `{ args(context), close() }`: `args` gives a
+ * scenario its arguments and may return `release()` to stop what it started for that scenario.
+ */
+export async function runScenarios(report, scenarios, { only, setup }) {
+  mkdirSync(resolve(root, '.artifacts'), { recursive: true })
+  const results = []
+  let shared
+  try {
+    const chromiumPath = findChromium()
+    shared = await setup()
+    for (const [name, run] of Object.entries(scenarios)) {
+      if (only && !name.includes(only)) continue
+      const browser = await openBrowser(chromiumPath)
+      const { release, ...args } = shared.args(browser.context)
+      const t0 = Date.now()
+      try {
+        const measured = await run(args)
+        results.push({ name, status: 'passed', ms: Date.now() - t0, measured })
+        console.log(
+          `  ✓ ${name} (${Date.now() - t0} ms)${measured ? ' ' + JSON.stringify(measured) : ''}`,
+        )
+      } catch (error) {
+        const text = String(error?.stack ?? error)
+        results.push({ name, status: 'failed', ms: Date.now() - t0, error: text })
+        console.log(`  ✗ ${name} (${Date.now() - t0} ms)\n${text.replace(/^/gm, '      ')}`)
+      } finally {
+        await browser.close()
+        await release?.()
+      }
+    }
+  } catch (error) {
+    const text = String(error?.stack ?? error)
+    results.push({ name: `${report} setup`, status: 'failed', error: text })
+    console.log(`  ✗ ${report} setup\n${text}`)
+  } finally {
+    await shared?.close()
+  }
+  const passed = results.filter((r) => r.status === 'passed').length
+  const failed = results.length - passed
+  writeFileSync(
+    resolve(root, `.artifacts/${report}.json`),
+    JSON.stringify(
+      { numPassedTests: passed, numFailedTests: failed, numPendingTests: 0, results },
+      null,
+      2,
+    ),
+  )
+  console.log(`${report}: ${passed} passed, ${failed} failed`)
+  process.exit(failed > 0 ? 1 : 0)
 }
