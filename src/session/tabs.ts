@@ -47,7 +47,12 @@ export function createTabs<User>(
     wantedRev = Math.max(wantedRev, wanted)
     const stored = m.readSlot(true)
     const current = m.session
-    if (!stored) return (awaitWanted(), false)
+    if (!stored) {
+      // Emptied under a live session of ours: by a tab ending another sign-in on a view that did
+      // not show ours. Put ours back once this tab's view has caught up (an end of ours stops it).
+      if (stored === null && current) keepOursSoon()
+      return (awaitWanted(), false)
+    }
     const later = current && laterSignIn(stored, current)
     const over = m.hasEnded(stored)
     if (cookieMode) {

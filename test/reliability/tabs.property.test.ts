@@ -910,6 +910,18 @@ const examples: Array<[World, Command[]]> = [
       { c: 'reload', tab: 1 },
     ],
   ] as [World, Command[]],
+  // - a tab signed out its sign-in and cleared the slot on a view not showing the other tab's,
+  //   made in the same millisecond; that tab reloaded before writing its own back, and the third
+  //   tab, left holding it over an empty slot, never put it back
+  [
+    { tabs: 3, webLocks: false, broadcastChannel: true, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'switch', tab: 1, user: 0 },
+      { c: 'signIn', tab: 0, user: 0 },
+      { c: 'signOut', tab: 4 },
+      { c: 'reload', tab: 0 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
