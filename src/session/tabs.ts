@@ -48,8 +48,7 @@ export function createTabs<User>(
     const stored = m.readSlot(true)
     const current = m.session
     if (!stored) {
-      // Emptied under a live session of ours: by a tab ending another sign-in on a view that did
-      // not show ours. Put ours back once this tab's view has caught up (an end of ours stops it).
+      // Emptied under ours (a tab ended another sign-in on a view not showing ours): put it back.
       if (stored === null && current) keepOursSoon()
       return (awaitWanted(), false)
     }
@@ -62,12 +61,10 @@ export function createTabs<User>(
         ((asked = stored.rev), deps.askServer())
       return (awaitWanted(stored.rev), false)
     }
-    // Sessions rank by sign-in first, then revision: a later sign-in wins over any revision of an
-    // earlier one, even one written after it by a tab whose view of storage lagged. Within one
-    // sign-in, tokens received later win (a copy of older ones, written back by a tab whose view
-    // lagged, never does: its refresh token may be spent); then the newer revision; the same
-    // revision written twice, or (told by its writer) the revision another tab wrote last, means
-    // the slot holds the last write: follow it.
+    // A later sign-in wins over any revision of an earlier one, even one written after it by a tab
+    // whose view lagged. Within one sign-in, tokens received later win (never a lagging tab's copy
+    // of older ones: its refresh token may be spent); then the newer revision; the same revision
+    // written twice, or (told by its writer) the one another tab wrote last: follow the slot.
     const older = current !== null && olderCopy(stored, current)
     const adopt =
       !over &&
@@ -94,9 +91,8 @@ export function createTabs<User>(
 
   /**
    * Browsers propagate localStorage between tabs asynchronously: until the slot shows the
-   * revision another tab announced, look again on the slot's `storage` event and on a short timer.
-   * `seen`: the revision the slot showed. Once the announced write has arrived (or one after it),
-   * it is seen, whatever this tab made of it (an older sign-in's write is not adopted).
+   * revision another tab announced (`seen`: the one it showed; an announced write that arrived is
+   * seen, adopted or not), look again on the slot's `storage` event and on a short timer.
    */
   function awaitWanted(seen = 0): void {
     cancelRetry?.()
