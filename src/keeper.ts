@@ -163,6 +163,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     getDeadlines: gate.deadlines,
     start: mounting.start,
     destroy() {
+      tabs.flush() // a write-back still pending goes out before the page does
       mounting.destroy()
       flows.dispose()
       machine.dispose()

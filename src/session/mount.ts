@@ -20,7 +20,7 @@ export interface MountDeps<User> {
     'crossTab' | 'storageKey' | 'idleTimeout' | 'idleWarning' | 'verifyOnRestore'
   >
   machine: Pick<Machine<User>, 'state' | 'readSlot' | 'dispatch' | 'emitter'>
-  tabs: Pick<Tabs, 'open' | 'sync'>
+  tabs: Pick<Tabs, 'open' | 'sync' | 'flush'>
   boot: Pick<Boot, 'start' | 'retry' | 'pause'>
   refresher: Pick<Refresher<User>, 'retryNow'>
   loop: Pick<ReturnType<typeof createLoop<User>>, 'start' | 'stop' | 'evaluate'>
@@ -56,7 +56,7 @@ export function createMount<User>(d: MountDeps<User>) {
         if (!hidden) {
           d.refresher.retryNow()
           d.boot.retry()
-        }
+        } else d.tabs.flush() // a page hides before it closes
         d.loop.evaluate()
       }),
     )

@@ -137,12 +137,14 @@ export function createTabs<User>(
       m.dispatch({ type: 'committed', cause: 'update', session: s })
   }
 
-  let keepPending = false
+  let cancelKeep: (() => void) | null = null
   /** {@link keepOurs} once writes still on their way to this tab have arrived (one timer at most). */
   function keepOursSoon(): void {
-    if (keepPending) return
-    keepPending = true
-    o.clock.schedule(() => ((keepPending = false), keepOurs()), 250)
+    cancelKeep ??= o.clock.schedule(flush, 250)
+  }
+  /** Runs a pending {@link keepOursSoon} now (the page hides or closes: no later comes). */
+  function flush(): void {
+    if (cancelKeep) (cancelKeep(), (cancelKeep = null), keepOurs())
   }
 
   function receive(message: TabMessage): void {
@@ -184,6 +186,7 @@ export function createTabs<User>(
   return {
     sync,
     active,
+    flush,
 
     /**
      * Opens the channel and listens for the slot's `storage` event (other tabs' writes, visible

@@ -922,6 +922,19 @@ const examples: Array<[World, Command[]]> = [
       { c: 'reload', tab: 0 },
     ],
   ] as [World, Command[]],
+  // - (with the write-back deferred) a refresh of the earlier sign-in landed over the later one; the
+  //   tab holding the later one was reloaded before its deferred write-back, and the next page
+  //   restored the earlier sign-in
+  [
+    { tabs: 2, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'activityAfterCommit', tab: 1, other: 0, by: 'switch', user: 1, via: 'touch', delay: 0 },
+      { c: 'switch', tab: 3, user: 0 },
+      { c: 'refresh', tab: 0 },
+      { c: 'reload', tab: 1 },
+      { c: 'wait', ms: 3000 },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
