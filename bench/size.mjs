@@ -165,8 +165,11 @@ const ENTRIES = {
  * refresh sent by a destroyed keeper, the write-back of a tab's own sign-in deferred until its view
  * of storage has caught up, later-received tokens winning within one sign-in, and ends judging
  * what their sign-in replaced: +0.15 KiB.
+ *
+ * Raised on 2026-12-01 to the measured 21.78 / 14.66 KiB by issue 17's last race: copies of one
+ * sign-in's tokens ordered by a refresh count (`gen`) before receipt time: +0.03 KiB.
  */
-export const BUDGET = { total: 21.75, own: 14.64 }
+export const BUDGET = { total: 21.78, own: 14.66 }
 
 /**
  * For scale: the hand-built stack issue 18 compares with (a 401 refresh interceptor, an idle timer

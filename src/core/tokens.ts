@@ -24,6 +24,11 @@ export interface Session<User = unknown> {
    * revisions (refreshes, user updates) it has had. Absent in sessions stored before it existed.
    */
   sid?: number
+  /**
+   * How many refreshes this sign-in's tokens have had: orders two copies of one sign-in's tokens
+   * where receipt times cannot (a refresh answered in the sign-in's millisecond). Absent: 0.
+   */
+  gen?: number
   /** When a tab last claimed the restore-time `verify` call (one per browser). */
   verifiedAt?: number
   /**
@@ -53,9 +58,16 @@ export const sidOf = (s: { sid?: number; startedAt: number }): number => s.sid ?
 export const laterSignIn = (a: Session<unknown>, b: Session<unknown>): number =>
   a.startedAt - b.startedAt || sidOf(a) - sidOf(b)
 
-/** True when `a` holds tokens of `b`'s sign-in received before `b`'s: a stale copy of it. */
+/**
+ * Orders two copies of one sign-in's tokens: positive when `a`'s came later (more refreshes, then
+ * received later).
+ */
+export const laterCopy = (a: Session<unknown>, b: Session<unknown>): number =>
+  (a.gen ?? 0) - (b.gen ?? 0) || a.issuedAt - b.issuedAt
+
+/** True when `a` holds tokens of `b`'s sign-in that came before `b`'s: a stale copy of it. */
 export const olderCopy = (a: Session<unknown>, b: Session<unknown>): boolean =>
-  laterSignIn(a, b) === 0 && otherCredentials(a, b) && a.issuedAt < b.issuedAt
+  laterSignIn(a, b) === 0 && otherCredentials(a, b) && laterCopy(a, b) < 0
 
 /** True when `b` carries other credentials than `a` (a refresh or a new sign-in happened). */
 export function otherCredentials(a: Session<unknown>, b: Session<unknown>): boolean {
@@ -166,6 +178,7 @@ export function isSession(value: unknown, needsAccessToken: boolean): value is S
     ['issuedAt', 'startedAt', 'lastActivity', 'rev'].every((k) => finite(s[k])) &&
     optionalFinite(s.skew) &&
     optionalFinite(s.sid) &&
+    optionalFinite(s.gen) &&
     'user' in s
   )
 }

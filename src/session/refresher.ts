@@ -177,6 +177,7 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
         user: result?.user ?? latest.user,
         rev: d.cookieMode ? latest.rev : nextRev(latest, receivedAt),
         sid: sidOf(latest),
+        gen: (latest.gen ?? 0) + 1,
       },
     })
     committed = true

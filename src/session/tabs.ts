@@ -1,6 +1,6 @@
 import { listen } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
-import { laterSignIn, olderCopy, otherCredentials } from '../core/tokens.js'
+import { laterCopy, laterSignIn, olderCopy, otherCredentials } from '../core/tokens.js'
 import type { TabMessage } from '../sync/channel.js'
 import type { Machine } from './machine.js'
 
@@ -74,7 +74,7 @@ export function createTabs<User>(
           !older &&
           (stored.rev > current.rev ||
             (otherCredentials(stored, current) &&
-              (stored.issuedAt > current.issuedAt ||
+              (laterCopy(stored, current) > 0 ||
                 stored.rev === current.rev ||
                 stored.rev === wantedRev)))))
     if (adopt) m.dispatch({ type: 'adopted', session: stored })

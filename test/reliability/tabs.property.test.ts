@@ -935,6 +935,28 @@ const examples: Array<[World, Command[]]> = [
       { c: 'wait', ms: 3000 },
     ],
   ] as [World, Command[]],
+  // - a sign-in and its refresh in one millisecond: a tab told of an earlier sign-in's end wrote the
+  //   sign-in's first tokens back from its view, with the refresh's revision; both copies were
+  //   received in that millisecond, so receipt times could not order them, and the tabs followed
+  //   the last write: the spent refresh token (copies are now ordered by refresh count first)
+  [
+    { tabs: 3, webLocks: true, broadcastChannel: false, storageLagMs: 40, channelLagMs: 0 },
+    [
+      { c: 'activityAfterCommit', tab: 0, other: 0, by: 'signIn', user: 0, via: 'touch', delay: 0 },
+      { c: 'reload', tab: 0 },
+      { c: 'signIn', tab: 5, user: 0 },
+      { c: 'signOut', tab: 0 },
+      {
+        c: 'activityAfterCommit',
+        tab: 1,
+        other: 1,
+        by: 'refresh',
+        user: 0,
+        via: 'touch',
+        delay: 0,
+      },
+    ],
+  ] as [World, Command[]],
 ]
 
 // TABS_REPLAY='[world, commands]' (a counterexample as printed) runs that one case
