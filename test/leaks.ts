@@ -77,5 +77,6 @@ export function checkForLeaks(): void {
     const hits = outputs.filter((o) => needles.some((n) => o.text.includes(n))).map((o) => o.kind)
     expect(issued.size, 'the leak check saw no tokens: it is not watching').toBeGreaterThan(0)
     expect(hits, 'token text in library output').toEqual([])
-  })
+    // every output against every token: an exploration run of thousands of cases takes a while
+  }, 300_000)
 }
