@@ -87,6 +87,12 @@ export class FakeLocks implements LocksLike {
   hang(name: string) {
     this.holder.set(name, {})
   }
+  /** The tab `clientId` closed: the browser releases the locks it held and drops its requests. */
+  close(clientId: string) {
+    for (const q of this.queues.values())
+      for (const entry of q.filter((e) => e.clientId === clientId)) q.splice(q.indexOf(entry), 1)
+    for (const [name, h] of [...this.holder]) if (h.clientId === clientId) this.release(name, h)
+  }
   /** Which tab holds each lock, as `navigator.locks.query()` tells. */
   async query() {
     return { held: [...this.holder].map(([name, h]) => ({ name, clientId: h.clientId })) }
@@ -290,9 +296,28 @@ export function browser({
         channels.push(c)
         return c
       }
+      const clientId = `tab ${++tabs}`
       return {
         window,
         document,
+        /**
+         * Makes `keeper` this tab's page and returns `close`: the keeper is destroyed, the answers
+         * to requests it still had on the way are lost, and its locks released, as when a browser
+         * closes a page. (A keeper destroyed on a page still open gets its answers.)
+         */
+        page(keeper: { http: AxiosInstance; destroy(): void }): () => void {
+          let closed = false
+          const lost = () => new Promise<never>(() => {})
+          keeper.http.interceptors.response.use(
+            (r) => (closed ? lost() : r),
+            (e: unknown) => (closed ? lost() : Promise.reject(e)),
+          )
+          return () => {
+            closed = true
+            keeper.destroy()
+            locks.close(clientId)
+          }
+        },
         /** This tab stops hearing the others (busy, throttled, or a message lost). */
         deafen() {
           for (const c of channels) hub.deaf.add(c as never)
@@ -305,7 +330,7 @@ export function browser({
             window,
             document,
             openChannel: broadcastChannel ? openChannel : null,
-            locks: webLocks ? locks.client(`tab ${++tabs}`) : null,
+            locks: webLocks ? locks.client(clientId) : null,
           },
           ...extra,
         } satisfies SessionKeeperOptions<any>,

@@ -1,7 +1,7 @@
 import { createEmitter, createSnapshotStore } from '../core/emitter.js'
 import type { Environment } from '../core/environment.js'
 import type { ResolvedOptions } from '../core/options.js'
-import { sidOf } from '../core/tokens.js'
+import { olderCopy, sidOf, type Session } from '../core/tokens.js'
 import type { SessionEvent, SessionSnapshot } from '../core/types.js'
 import { createShared } from './shared.js'
 import { createSlot } from './slot.js'
@@ -68,6 +68,8 @@ export function createMachine<User>(
   const { post } = shared
   let state: SessionState<User> = initialState
   let disposed = false
+  /** Writing a refresh answered after `destroy()` (see `keepLate`). */
+  let late = false
   const slot = createSlot<User>({
     shared,
     clock: o.clock,
@@ -79,7 +81,7 @@ export function createMachine<User>(
         state.session ? { type: 'ended', reason, by: 'other-tab' } : { type: 'settled', reason },
       ),
     report: (reason) => emitter.emit({ type: 'storageError', reason }),
-    disposed: () => disposed,
+    disposed: () => disposed && !late,
   })
 
   function dispatch(action: Action<User>): void {
@@ -129,6 +131,18 @@ export function createMachine<User>(
       return disposed
     },
     dispatch,
+    /**
+     * A refresh answered after `destroy()` on a page still open (a provider remounted with a new
+     * keeper, a hot reload): the refresh token it sent is spent, so its tokens go to the slot while
+     * that holds an older copy of the sign-in, for the tabs and the next keeper on this page.
+     * Nothing else changes here.
+     */
+    keepLate(s: Session<User>): void {
+      late = !cookieMode // cookie mode stores no token: the slot stays shut
+      const stored = slot.read(true)
+      if (stored && olderCopy(stored, s)) slot.persist(s, true)
+      late = false
+    },
     emitter,
     snapshot,
     shared,

@@ -23,7 +23,10 @@ export interface RefresherDeps<User> {
   random(): number
   cookieMode: boolean
   refreshMargin: number
-  machine: Pick<Machine<User>, 'session' | 'disposed' | 'dispatch' | 'emitter' | 'post'>
+  machine: Pick<
+    Machine<User>,
+    'session' | 'disposed' | 'dispatch' | 'keepLate' | 'emitter' | 'post'
+  >
   /** Re-reads the slot for another tab's session; true when this tab adopted one. */
   sync(): boolean
   lock(): RefreshLock
@@ -161,27 +164,24 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     if (otherCredentials(latest, current)) return succeeded(latest)
     const receivedAt = clock.now()
     const accessToken = result?.accessToken ?? null
-    // Stored (rotated refresh token included) before the lock is released or anyone uses it.
-    // In cookie mode each tab refreshes its own access token, which no other tab shares: the
-    // revision names the sign-in there, so every tab keeps the same one.
-    m.dispatch({
-      type: 'committed',
-      cause: 'refresh',
-      keepRev: d.cookieMode,
-      session: {
-        ...latest,
-        accessToken,
-        refreshToken: result?.refreshToken ?? latest.refreshToken,
-        expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
-        issuedAt: receivedAt,
-        user: result?.user ?? latest.user,
-        rev: d.cookieMode ? latest.rev : nextRev(latest, receivedAt),
-        sid: sidOf(latest),
-        gen: (latest.gen ?? 0) + 1,
-      },
-    })
+    // Stored (rotated refresh token included) before the lock is released or anyone uses it. In
+    // cookie mode the revision names the sign-in: each tab refreshes its own access token.
+    const session: Session<User> = {
+      ...latest,
+      accessToken,
+      refreshToken: result?.refreshToken ?? latest.refreshToken,
+      expiresAt: expiryOf(accessToken, result?.expiresIn, receivedAt, latest.skew),
+      issuedAt: receivedAt,
+      user: result?.user ?? latest.user,
+      rev: d.cookieMode ? latest.rev : nextRev(latest, receivedAt),
+      sid: sidOf(latest),
+      gen: (latest.gen ?? 0) + 1,
+    }
+    // Destroyed meanwhile on a page still open: the token sent is spent, so the new ones are kept.
+    if (m.disposed) m.keepLate(session)
+    else m.dispatch({ type: 'committed', cause: 'refresh', keepRev: d.cookieMode, session })
     committed = true
-    return succeeded(m.session!)
+    return succeeded(m.disposed ? session : m.session!)
   }
 
   return {

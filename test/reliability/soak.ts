@@ -87,6 +87,7 @@ export async function soak(
 
   type Tab = ReturnType<typeof b.tab> & {
     keeper: SessionKeeper<User>
+    closePage(): void
     hiddenUntil: number
     id: string
   }
@@ -123,8 +124,9 @@ export async function soak(
       else if (!['idle', 'absolute-timeout', 'logout'].includes(reason))
         violate(`logout for ${reason}`)
     })
+    const closePage = t.page(keeper)
     keeper.start()
-    return { ...t, keeper, hiddenUntil: 0, id }
+    return { ...t, keeper, closePage, hiddenUntil: 0, id }
   }
   // What a page already sent goes out before it closes. (A destroyed keeper still finishes work
   // begun before destroy(): a request whose interceptor runs after the clock jump of a closed
@@ -136,7 +138,7 @@ export async function soak(
   const closed = new Set<string>()
   const close = (t: Tab) => {
     closed.add(t.id)
-    t.keeper.destroy()
+    t.closePage()
     dead.push(t)
   }
   const tabs = [open(), open(), open()]

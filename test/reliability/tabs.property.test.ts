@@ -123,6 +123,8 @@ interface Tab {
   /** The keeper's number, as violations name it (#n). */
   n: number
   keeper: SessionKeeper<User>
+  /** Closes the page (a reload): what it had on the way is lost with it. */
+  close(): void
   window: EventTarget
   document: EventTarget & { visibilityState: string }
   busy: Array<Promise<unknown>>
@@ -246,8 +248,9 @@ async function run(w: World, commands: Command[]): Promise<void> {
     keeper.on('loggedOut', ({ reason }) => {
       if (!justified(reason)) violations.push(`${at()}: keeper #${n} signed out for ${reason}`)
     })
+    const close = t.page(keeper)
     keeper.start()
-    return { n, keeper, window: t.window, document: t.document, busy: [] }
+    return { n, keeper, close, window: t.window, document: t.document, busy: [] }
   }
   const tabs = Array.from({ length: w.tabs }, open)
   const pick = (i: number) => tabs[i % tabs.length]!
@@ -318,7 +321,7 @@ async function run(w: World, commands: Command[]): Promise<void> {
         let done = false
         void Promise.all(t.busy).then(() => (done = true))
         await until(() => done, 30_000, 100)
-        t.keeper.destroy()
+        t.close()
         tabs[c.tab % tabs.length] = open()
         return
       }
