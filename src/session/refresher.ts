@@ -60,6 +60,9 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     return now && otherCredentials(now, than) ? now : null
   }
 
+  /** Whether `s` can be refreshed: a refresh token, or the cookie (cookie mode). */
+  const refreshable = (s: Session<User>) => d.cookieMode || s.refreshToken !== null
+
   const succeeded = (session: Session<User>) => (reset(), session)
 
   async function rejected(
@@ -189,8 +192,11 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
       return inflight !== null
     },
     backingOff: schedule.backingOff,
-    nearExpiry: schedule.nearExpiry,
-    dueAt: schedule.dueAt,
+    // Token mode with no refresh token: nothing to refresh with, so the token is used until it
+    // expires (the gate then ends the session as `expired`) rather than a tokenless refresh sent
+    // early and refused.
+    nearExpiry: (s: Session<User>, now: number) => refreshable(s) && schedule.nearExpiry(s, now),
+    dueAt: (s: Session<User>) => (refreshable(s) ? schedule.dueAt(s) : null),
     deferUntil: schedule.deferUntil,
     retryNow: schedule.retryNow,
     reset,
