@@ -30,9 +30,14 @@ export function webLock(
   return {
     async run(fn) {
       const busy = Symbol('busy')
-      const first = await locks.request<unknown>(name, { ifAvailable: true }, (lock) =>
-        lock ? fn(false) : Promise.resolve(busy),
-      )
+      let ran = false
+      const first = await locks
+        .request<unknown>(name, { ifAvailable: true }, (lock) =>
+          lock ? ((ran = true), fn(false)) : Promise.resolve(busy),
+        )
+        // The lock manager itself refused (an opaque origin, such as a sandboxed iframe, gets a
+        // SecurityError): there is no lock to share, so go ahead as a lone tab would.
+        .catch((error: unknown) => (ran ? Promise.reject(error) : fn(false)))
       if (first !== busy) return first as Awaited<ReturnType<typeof fn>>
       const controller = new AbortController()
       const holder = async () => {
