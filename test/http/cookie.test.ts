@@ -132,6 +132,22 @@ describe("credentials: 'cookie'", () => {
     expect(await answer).toBe('ada')
   })
 
+  it('a registration awaiting email confirmation (201 with the user, no token, no cookie) signs nobody in', async () => {
+    server.use(
+      mswHttp.post(`${API}/api/auth/register`, () =>
+        HttpResponse.json({ user: { username: 'linus' } }, { status: 201 }),
+      ),
+    )
+    const keeper = cookieKeeper()
+    keeper.start()
+    await pass(1000)
+    const events = recordEvents(keeper)
+    const user = await settle(keeper.register({ username: 'linus', password: 'kernel' }))
+    expect(user).toEqual({ username: 'linus' })
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
+    expect(events).toEqual([])
+  })
+
   it('a network failure at start still ends loading', async () => {
     api().failNext('verify', 'network')
     const keeper = cookieKeeper()
