@@ -45,7 +45,7 @@ export type Refresher<User> = ReturnType<typeof createRefresher<User>>
 export function createRefresher<User>(d: RefresherDeps<User>) {
   const { clock, machine: m } = d
   let inflight: Promise<Session<User>> | null = null
-  const schedule = createRefreshSchedule(clock, d.random, d.refreshMargin)
+  const schedule = createRefreshSchedule(clock, d.random, d.refreshMargin, d.cookieMode)
   const { reset } = schedule
 
   /** Waits a moment for another tab's result to reach this one, then re-reads storage. */
@@ -59,9 +59,6 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
     const now = m.session
     return now && otherCredentials(now, than) ? now : null
   }
-
-  /** Whether `s` can be refreshed: a refresh token, or the cookie (cookie mode). */
-  const refreshable = (s: Session<User>) => d.cookieMode || s.refreshToken !== null
 
   const succeeded = (session: Session<User>) => (reset(), session)
 
@@ -192,11 +189,8 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
       return inflight !== null
     },
     backingOff: schedule.backingOff,
-    // Token mode with no refresh token: nothing to refresh with, so the token is used until it
-    // expires (the gate then ends the session as `expired`) rather than a tokenless refresh sent
-    // early and refused.
-    nearExpiry: (s: Session<User>, now: number) => refreshable(s) && schedule.nearExpiry(s, now),
-    dueAt: (s: Session<User>) => (refreshable(s) ? schedule.dueAt(s) : null),
+    nearExpiry: schedule.nearExpiry,
+    dueAt: schedule.dueAt,
     deferUntil: schedule.deferUntil,
     retryNow: schedule.retryNow,
     reset,
