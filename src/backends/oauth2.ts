@@ -86,7 +86,9 @@ export function oauth2<User = unknown, Credentials extends object = PasswordCred
     classify(_call: AuthCall, failure: AuthFailure): FailureKind {
       if (isTransient(failure)) return 'transient'
       const error = plainObject(failure.body)?.error
-      if (error === 'temporarily_unavailable') return 'transient'
+      // RFC 6749's two "try again" codes; some servers send them with a 400 (Spring Authorization
+      // Server answers any failure of its own as 400 server_error).
+      if (error === 'temporarily_unavailable' || error === 'server_error') return 'transient'
       if (typeof error === 'string' && CONFIG_ERRORS.has(error)) return 'config'
       return 'refused' // invalid_grant, and any other refusal
     },

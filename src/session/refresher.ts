@@ -48,7 +48,7 @@ export type Refresher<User> = ReturnType<typeof createRefresher<User>>
 export function createRefresher<User>(d: RefresherDeps<User>) {
   const { clock, machine: m } = d
   let inflight: Promise<Session<User>> | null = null
-  const schedule = createRefreshSchedule(clock, d.random, d.refreshMargin)
+  const schedule = createRefreshSchedule(clock, d.random, d.refreshMargin, d.cookieMode)
   const { reset } = schedule
 
   /** Waits a moment for another tab's result to reach this one, then re-reads storage. */

@@ -6,16 +6,27 @@ import type { Session } from '../core/tokens.js'
  * When a tab's refresh is due: `refreshMargin` before expiry, or, after transient failures, when
  * its backoff (or another tab's, which the browser waits out as one) allows.
  */
-export function createRefreshSchedule(clock: Clock, random: () => number, refreshMargin: number) {
+export function createRefreshSchedule(
+  clock: Clock,
+  random: () => number,
+  refreshMargin: number,
+  cookieMode: boolean,
+) {
   let failures = 0
   /** No automatic attempt before this moment (backoff after a failure here). */
   let retryAt = 0
   /** Another tab's failure: the browser backs off as one, instead of each tab in turn. */
   let sharedUntil = 0
 
-  /** `refreshMargin` (at most half the lifetime) before `s`'s token expires; `null` for no expiry. */
-  const refreshAt = ({ expiresAt, issuedAt }: Session<unknown>): number | null =>
-    expiresAt === null ? null : expiresAt - marginFor(issuedAt, expiresAt, refreshMargin)
+  /**
+   * `refreshMargin` (at most half the lifetime) before `s`'s token expires; `null` for no expiry,
+   * and for a token-mode session with no refresh token: nothing to refresh with, so its token is
+   * used until it expires (the gate then ends it as `expired`), never a tokenless refresh.
+   */
+  const refreshAt = ({ expiresAt, issuedAt, refreshToken }: Session<unknown>): number | null =>
+    expiresAt === null || !(cookieMode || refreshToken)
+      ? null
+      : expiresAt - marginFor(issuedAt, expiresAt, refreshMargin)
 
   /** The network came back or the tab came into view: retry at once. */
   function retryNow(): void {

@@ -30,9 +30,15 @@ export function webLock(
   return {
     async run(fn) {
       const busy = Symbol('busy')
-      const first = await locks.request<unknown>(name, { ifAvailable: true }, (lock) =>
-        lock ? fn(false) : Promise.resolve(busy),
-      )
+      let ran: Promise<unknown> | undefined
+      const first = await locks
+        .request<unknown>(name, { ifAvailable: true }, (lock) =>
+          lock ? (ran = fn(false)) : Promise.resolve(busy),
+        )
+        // The lock manager itself refused (an opaque origin, such as a sandboxed iframe, gets a
+        // SecurityError): there is no lock to share, so go ahead as a lone tab would. (A failure
+        // of `fn` itself stays its own.)
+        .catch(() => ran ?? fn(false))
       if (first !== busy) return first as Awaited<ReturnType<typeof fn>>
       const controller = new AbortController()
       const holder = async () => {

@@ -86,4 +86,9 @@ describe('oauth2()', () => {
     expect(c('refresh', { status: undefined, body: undefined })).toBe('transient')
     expect(c('user', { status: 401, body: '' })).toBe('refused')
   })
+
+  it('a token endpoint that answers its own failure as 400 server_error (Spring Authorization Server does) keeps the session: retried, not a refused refresh', () => {
+    const c = oauth2(base).classify!
+    expect(c('refresh', { status: 400, body: { error: 'server_error' } })).toBe('transient')
+  })
 })

@@ -377,6 +377,33 @@ describe('clocks and tokens', () => {
     await vi.advanceTimersByTimeAsync(61_000)
     expect((await settle(keeper.http.get('/api/opaque'))).data.auth).toBe('Bearer opaque-2')
   })
+
+  it('a sign-in with no refresh token (refresh_token is optional) lasts until its token expires, then ends as expired, with no refresh call', async () => {
+    server.use(
+      mswHttp.post(`${API}/api/auth/login`, () =>
+        HttpResponse.json({
+          access_token: 'only-access',
+          expires_in: 600,
+          user: { username: 'o' },
+        }),
+      ),
+      mswHttp.get(`${API}/api/opaque`, ({ request }) =>
+        HttpResponse.json({ auth: request.headers.get('authorization') }),
+      ),
+    )
+    const keeper = makeKeeper()
+    keeper.start()
+    await settle(keeper.login({}))
+    api().resetCounts()
+    // within the refresh margin (60 s before expiry) the token is still good: the user stays
+    await pass(570_000)
+    expect(keeper.getSnapshot().status).toBe('authenticated')
+    expect((await settle(keeper.http.get('/api/opaque'))).data.auth).toBe('Bearer only-access')
+    // there is nothing to refresh with: no refresh call, and the session ends at expiry as expired
+    await pass(40_000)
+    expect(api().counts.refresh).toBe(0)
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'expired' })
+  })
 })
 
 describe('origin scoping', () => {

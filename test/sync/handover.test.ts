@@ -88,3 +88,24 @@ it('where locks.query() fails, a waiting tab takes over from a hung holder after
   expect(api().counts.refresh).toBe(1)
   expect(keeper.getSnapshot().status).toBe('authenticated')
 })
+
+it('where Web Locks are refused (a sandboxed iframe: opaque origin, SecurityError), the session is still refreshed and requests after expiry succeed', async () => {
+  const refused = () => Promise.reject(new DOMException('opaque origin', 'SecurityError'))
+  const keeper = makeKeeper({
+    crossTab: true,
+    environment: {
+      window: null,
+      document: null,
+      openChannel: null,
+      locks: { request: refused, query: refused } as never,
+    },
+  })
+  keeper.start()
+  await settle(keeper.login(ADA))
+  api().resetCounts()
+  vi.setSystemTime(Date.now() + TTL + 1_000) // the device slept past the token's expiry
+  const { data } = await settle(keeper.http.get('/api/data'))
+  expect(data.user).toBe('ada')
+  expect(api().counts.refresh).toBe(1)
+  expect(keeper.getSnapshot().status).toBe('authenticated')
+})
