@@ -172,9 +172,12 @@ const ENTRIES = {
  * answered after `destroy()` (the next keeper on the page would send the spent token): +0.06 KiB.
  *
  * Raised the same day by fixes from a review: no tokenless refresh for a sign-in without a
- * refresh token, and Web Locks refused (an opaque origin) run unlocked: +0.03 KiB.
+ * refresh token, and Web Locks refused (an opaque origin) run unlocked: +0.03 KiB; a sign-out
+ * before the session is known (before `start()`, or during cookie mode's start-up check) ending
+ * the stored sign-in, and cookie-mode requests waiting for that check: +0.09 KiB. Measured
+ * 21.96 / 14.85 KiB (vite 21.49 / 14.39).
  */
-export const BUDGET = { total: 21.87, own: 14.75 }
+export const BUDGET = { total: 21.96, own: 14.85 }
 
 /**
  * For scale: the hand-built stack issue 18 compares with (a 401 refresh interceptor, an idle timer

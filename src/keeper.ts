@@ -85,6 +85,7 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
   })
   const gate = createGate<User>({
     ...{ clock, cookieMode, machine, refresher },
+    booted: (): Promise<void> => boot.done(),
     timeouts: o,
     notifyServerLogout: flows.notifyServerLogout,
   })
@@ -151,9 +152,14 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
     register: (details) => flows.signIn('register', details),
     setSession: flows.setSession,
     async logout() {
-      const s = machine.session
-      machine.dispatch({ type: 'ended', reason: 'logout', by: 'here' })
-      if (s) await flows.notifyServerLogout(s)
+      // Before the session is known (a /logout route's loader runs before start(); cookie mode's
+      // start-up check is in flight), the stored sign-in is the one that ends, and the server,
+      // whose cookie may be a session, is told all the same.
+      const loading = machine.state.status === 'loading'
+      const s = machine.session ?? (loading ? (machine.readSlot() ?? null) : null)
+      if (loading) boot.cancel()
+      machine.dispatch({ type: 'ended', reason: 'logout', by: 'here', ...(s && { stored: s }) })
+      if (s || (loading && cookieMode)) await flows.notifyServerLogout(s)
     },
     async refresh() {
       await refresher.refresh() // resolves to nothing: the session holds tokens

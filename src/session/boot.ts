@@ -35,6 +35,8 @@ export function createBoot<User>(d: BootDeps<User>) {
   let cancelRetry: (() => void) | null = null
   /** Unmounted: a failed check schedules no retry until the next mount asks again. */
   let paused = false
+  /** Bumped by a sign-out: a check begun before it signs nobody in. */
+  let epoch = 0
 
   /** Leaves `loading` with no session, unless one arrived meanwhile; `refused`: forget the timeline. */
   function noSession(refused = false): void {
@@ -44,6 +46,7 @@ export function createBoot<User>(d: BootDeps<User>) {
 
   async function ask(from: 'boot' | 'boot-other-tab'): Promise<void> {
     const now = clock.now()
+    const asked = epoch
     // A page opened after the session's idle or absolute deadline starts signed out with that
     // reason, and tells the server, as the timeout would have.
     const t = m.readSlot()
@@ -81,6 +84,7 @@ export function createBoot<User>(d: BootDeps<User>) {
       // A session that arrived meanwhile (a sign-in here) wins, unless another tab's newer sign-in
       // is why this page asked: then the server's cookie is that sign-in's.
       if ((m.session && from === 'boot') || !known) return noSession(true)
+      if (asked !== epoch) return // the user signed out meanwhile (a /logout page opened directly)
       m.dispatch({
         type: 'committed',
         cause: from,
@@ -130,6 +134,13 @@ export function createBoot<User>(d: BootDeps<User>) {
   return {
     start,
     retry,
+    /** A sign-out: the answer of a check in flight signs nobody in, and no retry follows. */
+    cancel(): void {
+      epoch++
+      failures = 0
+      cancelRetry?.()
+      cancelRetry = null
+    },
     /** Cancels the scheduled retry (unmount); {@link retry} resumes it. */
     pause(): void {
       paused = true

@@ -37,10 +37,12 @@ export interface GateDeps<User> {
   clock: Clock
   cookieMode: boolean
   timeouts: Timeouts
-  machine: Pick<Machine<User>, 'session' | 'dispatch'>
+  machine: Pick<Machine<User>, 'session' | 'state' | 'dispatch'>
   refresher: Pick<Refresher<User>, 'inFlight' | 'nearExpiry' | 'backingOff' | 'refresh' | 'dueAt'>
   /** A timeout ends the session on the server too. */
   notifyServerLogout(session: Session<User>): unknown
+  /** Resolves when a cookie-mode start-up check in flight has finished. */
+  booted(): Promise<void>
 }
 
 /**
@@ -83,7 +85,11 @@ export function createGate<User>(d: GateDeps<User>) {
    */
   function authorize(): Session<User> | null | Promise<Session<User> | null> {
     const s = m.session
-    if (!s) return null
+    // Cookie mode, page loading: a request waits for the start-up check, which may restore one.
+    if (!s)
+      return d.cookieMode && m.state.status === 'loading'
+        ? d.booted().then(() => (m.session ? authorize() : null))
+        : null
     const now = clock.now()
     if (!enforceDeadlines(now)) return Promise.reject(sessionEnded())
     return !refresher.inFlight && !refresher.nearExpiry(s, now) ? s : refreshFirst(s, now)

@@ -96,8 +96,10 @@ export function createMachine<User>(
     const prev = state
     state = transition(prev, action)
     if (state === prev) return
-    if (action.type === 'ended' && prev.session)
-      slot.ended(prev.session, action.reason, action.by === 'here')
+    if (action.type === 'ended') {
+      const over = prev.session ?? action.stored
+      if (over) slot.ended(over, action.reason, action.by === 'here')
+    }
     if (state.session) slot.known.noteRev(state.session.rev)
     // A sign-in that replaced another (an account switch, here or adopted) leaves the old one over.
     const replaced =

@@ -27,7 +27,13 @@ export type Action<User> =
       /** Written only if the slot still holds this revision (else the update is dropped). */
       base?: number
     }
-  | { type: 'ended'; reason: EndReason; by: 'here' | 'other-tab' }
+  | {
+      type: 'ended'
+      reason: EndReason
+      by: 'here' | 'other-tab'
+      /** The stored sign-in that ends when this tab holds none yet (a sign-out before start). */
+      stored?: Session<User>
+    }
   | { type: 'settled'; reason: EndReason | null }
   | { type: 'warned'; at: number; logoutAt: number }
   | { type: 'active'; at: number }

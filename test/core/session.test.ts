@@ -61,6 +61,22 @@ describe('login, reload, logout', () => {
     expect(events[1]).toEqual({ type: 'loggedOut', reason: 'logout' })
   })
 
+  it('logout() before start() (a /logout route loader runs before the provider mounts) stays signed out, and tells the server', async () => {
+    const storage = new MemoryStorage()
+    const first = makeKeeper({ storage })
+    first.start()
+    await first.login(ada)
+    first.destroy() // the page closes
+    const reloaded = makeKeeper({ storage })
+    await reloaded.logout()
+    expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    reloaded.start()
+    // the stored session must not come back: the user asked to sign out
+    expect(reloaded.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(storage.getItem('session-keeper')).toBeNull()
+    expect(api().counts.logout).toBe(1)
+  })
+
   it.each([500, 'network'] as const)(
     'logs out locally when the server logout fails (%s)',
     async (failure) => {

@@ -97,6 +97,41 @@ describe("credentials: 'cookie'", () => {
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: null })
   })
 
+  it('logout() while the start-up check is in flight (a /logout page opened directly) signs the user out, here and at the server', async () => {
+    const first = cookieKeeper()
+    first.start()
+    await settle(first.login(ADA))
+    first.destroy() // the page closes; the browser keeps its refresh cookie
+    const page = cookieKeeper()
+    page.start()
+    expect(page.getSnapshot()).toEqual({ status: 'loading' })
+    const out = page.logout()
+    await pass(1000)
+    await out
+    // the start-up check answering afterwards must not sign the user back in
+    expect(page.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+    expect(api().counts.logout).toBe(1)
+    expect(jar.has('sk_refresh')).toBe(false)
+  })
+
+  it('a request sent while the start-up check is in flight is answered for the restored user, not with a 401', async () => {
+    const first = cookieKeeper()
+    first.start()
+    await settle(first.login(ADA))
+    first.destroy()
+    const page = cookieKeeper()
+    page.start()
+    expect(page.getSnapshot()).toEqual({ status: 'loading' })
+    // the app fetches its data on mount, as apps do, before the check has answered
+    const answer = page.http.get('/api/data').then(
+      (r) => r.data.user,
+      (e) => e.response?.status,
+    )
+    await pass(1000)
+    expect(page.getSnapshot()).toMatchObject({ status: 'authenticated' })
+    expect(await answer).toBe('ada')
+  })
+
   it('a network failure at start still ends loading', async () => {
     api().failNext('verify', 'network')
     const keeper = cookieKeeper()

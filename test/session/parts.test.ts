@@ -162,6 +162,7 @@ describe('gate, alone', () => {
     const g = createGate<U>({
       clock,
       cookieMode: false,
+      booted: () => Promise.resolve(),
       timeouts: { idleTimeout: 30_000, idleWarning: 5_000, absoluteTimeout: 3_600_000 },
       machine: machine as never,
       refresher: {

@@ -312,3 +312,25 @@ describe('a single tab', () => {
     expect(userOf(reloaded)).toBe('grace')
   })
 })
+
+describe('a sign-out before the session is known', () => {
+  it.each([
+    { name: 'BroadcastChannel', broadcastChannel: true },
+    { name: 'storage events', broadcastChannel: false },
+  ])(
+    'logout() on a page not started yet (a /logout route loader) signs out the other tabs too ($name)',
+    async ({ broadcastChannel }) => {
+      const b = browser({ broadcastChannel, storageLagMs: 40 })
+      const a = open(b)
+      await settle(a.keeper.login(ADA))
+      await pass(1000)
+      const page = makeKeeper(b.tab().options) // not started: the provider has not mounted yet
+      await settle(page.logout())
+      page.start()
+      await pass(2000)
+      for (const k of [a.keeper, page])
+        expect(k.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'logout' })
+      expect(userOf(open(b).keeper)).toBe('unauthenticated')
+    },
+  )
+})
