@@ -148,11 +148,12 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
     })
     if (!claimed) return
     try {
-      const rev = m.session?.rev
+      const sid = m.session && sidOf(m.session)
       const answer = await userFor(m.session?.accessToken ?? null, true)
       const s = m.session
       if (answer === null && s) await d.refresh()
-      else if (s && answer && answer.user !== undefined && s.rev === rev)
+      // (the same sign-in, perhaps refreshed meanwhile: the gate may have refreshed for this call)
+      else if (s && answer && answer.user !== undefined && sidOf(s) === sid)
         m.dispatch({
           type: 'committed',
           cause: 'update',

@@ -295,6 +295,30 @@ describe('setSession: moving off tokens kept by hand', () => {
     responses.stop()
   })
 
+  it('held tokens past their exp, with no user: the user is fetched after the refresh they need', async () => {
+    const tokens = await handKept()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 900_000 + 60_000) // the mock's access tokens last 15 minutes
+    const keeper = makeKeeper()
+    keeper.start()
+    const named = new Promise((resolve) =>
+      keeper.subscribe(() => {
+        const s = keeper.getSnapshot()
+        if (s.status === 'authenticated' && s.user) resolve(s.user)
+      }),
+    )
+    keeper.setSession(tokens)
+    // the background verify waits for the refresh, then asks with the new token
+    await keeper.http.get('/api/data')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(api().counts).toMatchObject({ refresh: 1, verify: 1 })
+    expect(keeper.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada', name: 'Ada Lovelace' },
+    })
+    expect(await named).toMatchObject({ username: 'ada' })
+  })
+
   it('held tokens still valid are used as they are, timed by their own exp', async () => {
     const tokens = await handKept()
     vi.useFakeTimers({ toFake: ['Date'] })
