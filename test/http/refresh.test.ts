@@ -116,6 +116,38 @@ describe('401 handling', () => {
     expect(api().counts.refresh).toBe(before)
   })
 
+  it('a request of the signed-out account answered 401 after an account switch is not replayed as the new account', async () => {
+    const keeper = await signedIn()
+    // Ada places an order; the server gets to it only after she has switched to Grace (her
+    // sign-out ended her session there), so it answers 401
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const by: Array<string | null> = []
+    server.use(
+      mswHttp.post(`${API}/api/orders`, async ({ request }) => {
+        if (by.length === 0) await held
+        const user = api().authorize(request)
+        by.push(user?.username ?? null)
+        return user
+          ? HttpResponse.json({ by: user.username }, { status: 201 })
+          : HttpResponse.json({ error: 'unauthorized' }, { status: 401 })
+      }),
+    )
+    const order = keeper.http.post('/api/orders', { qty: 1 })
+    order.catch(() => {})
+    await vi.advanceTimersByTimeAsync(10)
+    await settle(keeper.logout())
+    await settle(keeper.login({ username: 'grace', password: 'hopper' }))
+    release()
+    const outcome = await settle(order).then(
+      (r) => r.data,
+      (e) => e,
+    )
+    // Ada's order is refused; it is not placed again with Grace's token
+    expect(by).toEqual([null])
+    expect(outcome).not.toEqual({ by: 'grace' })
+  })
+
   it('a 401 refreshes once and retries once; a second 401 reaches the caller untouched', async () => {
     const keeper = await signedIn()
     server.use(
