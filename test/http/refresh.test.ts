@@ -148,6 +148,31 @@ describe('401 handling', () => {
     expect(outcome).not.toEqual({ by: 'grace' })
   })
 
+  it('a request of the signed-out account waiting for its refresh does not go out with the next account’s token', async () => {
+    const keeper = await signedIn()
+    const by: Array<string | null> = []
+    server.use(
+      mswHttp.post(`${API}/api/orders`, ({ request }) => {
+        const user = api().authorize(request)
+        by.push(user?.username ?? null)
+        return HttpResponse.json({ by: user?.username ?? null }, { status: user ? 201 : 401 })
+      }),
+    )
+    api().setLatency('refresh', 3_000)
+    sleep(TTL - 30_000) // inside the margin: Ada's order waits for the refresh
+    const order = keeper.http.post('/api/orders', { qty: 1 })
+    order.catch(() => {})
+    await vi.advanceTimersByTimeAsync(10)
+    await keeper.logout() // she switches to Grace while the refresh is on its way
+    await keeper.login({ username: 'grace', password: 'hopper' })
+    const outcome = await settle(order, 500).then(
+      (r) => r.data,
+      (e) => e,
+    )
+    expect(by).not.toContain('grace')
+    expect(outcome).toMatchObject({ name: 'SessionError', code: 'session_expired' })
+  })
+
   it('a 401 refreshes once and retries once; a second 401 reaches the caller untouched', async () => {
     const keeper = await signedIn()
     server.use(
