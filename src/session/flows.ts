@@ -96,7 +96,7 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
    * request when that has passed.
    */
   function begin(result: AuthResult<User> | null, user: User | null, fresh: boolean): User | null {
-    signOut.cancel()
+    // (An earlier sign-out not heard yet is still said: it carries the ended session's own tokens.)
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
     const iat = accessToken ? decodeJwt(accessToken)?.iat : undefined

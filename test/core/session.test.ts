@@ -6,8 +6,10 @@ import {
   MemoryStorage,
   SECRET,
   handKeptTokens,
+  pass,
   recordEvents,
   recordResponses,
+  settle,
   useMockApi,
 } from '../harness.js'
 
@@ -89,6 +91,26 @@ describe('login, reload, logout', () => {
       expect(api().counts.logout).toBe(1)
     },
   )
+
+  it('a sign-out the server did not hear is said again even when someone signs in meanwhile (account switch)', async () => {
+    const adas = await handKeptTokens()
+    vi.useFakeTimers()
+    const keeper = makeKeeper()
+    keeper.start()
+    keeper.setSession({ ...adas, user: { username: 'ada' } })
+    api().failNext('logout', 503)
+    await settle(keeper.logout()) // not heard: Ada's refresh token still lives on the server
+    await settle(keeper.login({ username: 'grace', password: 'hopper' }))
+    await pass(10_000)
+    expect(api().counts.logout).toBe(2)
+    const refresh = await fetch(`${API}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: adas.refreshToken }),
+    })
+    expect(refresh.status).toBe(401) // Ada's session is over on the server
+    expect(keeper.getSnapshot()).toMatchObject({ user: { username: 'grace' } })
+  })
 
   it('rejects a wrong password with invalid_credentials and keeps the state', async () => {
     const keeper = makeKeeper()
