@@ -20,9 +20,8 @@ export type SignOut = ReturnType<typeof createSignOut>
 
 /**
  * Tells the server a session ended (revokes its refresh token). Not heard (network, 5xx): said
- * again with backoff while the page lives (a sign-in since changes nothing: the request carries the
- * ended session's own tokens); refused: reported,
- * since the token may live on at the server.
+ * again with backoff while the page lives (a sign-in since changes nothing: the request carries
+ * the ended session's own tokens); refused: reported, since the token may live on at the server.
  *
  * Cookie mode: the browser has one cookie jar, and a sign-out sends whatever cookie it holds when
  * it goes out. So it goes under the browser-wide lock, as sign-ins and refreshes do (their answers
