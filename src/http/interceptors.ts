@@ -141,8 +141,11 @@ export function installInterceptors<User>(
     // A 401 for credentials that have since been replaced (another request or tab refreshed)
     // is retried with the new ones, without refreshing again; never as another sign-in (an
     // account switched meanwhile): the request was the old account's.
-    if (config[SENT] === credentialsOf(session)) await host.refresh()
-    else if (config[SIGNIN] !== undefined && config[SIGNIN] !== sidOf(session)) throw error
+    if (config[SENT] === credentialsOf(session)) {
+      // token mode with no refresh token (the server sent none): nothing to refresh with
+      if (!host.cookieMode && !session.refreshToken) throw error
+      await host.refresh()
+    } else if (config[SIGNIN] !== undefined && config[SIGNIN] !== sidOf(session)) throw error
     config.headers.delete('Authorization')
     return http.request(config)
   })

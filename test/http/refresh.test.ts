@@ -461,6 +461,27 @@ describe('clocks and tokens', () => {
     expect(api().counts.refresh).toBe(0)
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'expired' })
   })
+
+  it('a sign-in with no refresh token is not signed out by a 401 from the API: there is nothing to refresh with', async () => {
+    server.use(
+      mswHttp.post(`${API}/api/auth/login`, () =>
+        HttpResponse.json({
+          access_token: 'only-access',
+          expires_in: 600,
+          user: { username: 'o' },
+        }),
+      ),
+      mswHttp.get(`${API}/api/admin`, () => HttpResponse.json({ error: 'nope' }, { status: 401 })),
+    )
+    const keeper = makeKeeper()
+    keeper.start()
+    await settle(keeper.login({}))
+    api().resetCounts()
+    const error = await settle(keeper.http.get('/api/admin')).catch((e) => e)
+    expect(error.response?.status).toBe(401) // the caller gets the 401…
+    expect(api().counts.refresh).toBe(0) // …with no tokenless refresh the server must refuse
+    expect(keeper.getSnapshot()).toMatchObject({ status: 'authenticated', user: { username: 'o' } })
+  })
 })
 
 describe('origin scoping', () => {
