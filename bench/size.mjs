@@ -176,8 +176,15 @@ const ENTRIES = {
  * before the session is known (before `start()`, or during cookie mode's start-up check) ending
  * the stored sign-in, and cookie-mode requests waiting for that check: +0.09 KiB. Measured
  * 21.96 / 14.85 KiB (vite 21.49 / 14.39).
+ *
+ * Raised the same day to the measured 22.12 / 14.99 KiB (vite 21.66 / 14.53) by eight fixes from
+ * a second review: requests and 401 retries never cross to another sign-in (an account switch),
+ * health answers judged only for the sign-in they were asked about, no refresh without a refresh
+ * token from a 401, an adopted refresh keeping the idle warning, the wake not taken for the
+ * idleConfirm answer, unheard sign-outs said again after a new sign-in, a held token's user
+ * fetched after its refresh: +0.16 KiB.
  */
-export const BUDGET = { total: 21.96, own: 14.85 }
+export const BUDGET = { total: 22.12, own: 14.99 }
 
 /**
  * For scale: the hand-built stack issue 18 compares with (a 401 refresh interceptor, an idle timer

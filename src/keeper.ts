@@ -128,10 +128,10 @@ export function createSessionKeeper<User = unknown, Credentials extends object =
 
   /** Activity: the DOM tracker's (`fromDom`), or the app's `touch()`. */
   function touch(fromDom = false): void {
-    const { session, warningAt } = machine.state
-    if (!session || !gate.enforceDeadlines(clock.now())) return
-    // With idleConfirm, only the user's explicit answer ends a warning that is on.
-    if (fromDom && o.idleConfirm && warningAt !== null) return
+    if (!machine.session || !gate.enforceDeadlines(clock.now())) return
+    // With idleConfirm, only the user's explicit answer ends a warning that is on, or due (a
+    // device waking in the warning window: its focus and visibility events come before the timer).
+    if (fromDom && o.idleConfirm && (loop.evaluate(), machine.state.warningAt !== null)) return
     tabs.active(clock.now(), true)
   }
 

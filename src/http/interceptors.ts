@@ -5,7 +5,7 @@ import type {
   AxiosRequestConfig,
   InternalAxiosRequestConfig,
 } from 'axios'
-import type { Session } from '../core/tokens.js'
+import { sidOf, type Session } from '../core/tokens.js'
 import { AUTH_CALL, fullURL, type Destination } from './scope.js'
 
 declare module 'axios' {
@@ -28,8 +28,11 @@ declare module 'axios' {
  */
 const SENT = '__sessionKeeperSent'
 const RETRIED = '__sessionKeeperRetried'
+/** Which sign-in the request went out for. */
+const SIGNIN = '__sessionKeeperSignIn'
 type Config = InternalAxiosRequestConfig & {
   [SENT]?: string | number | null
+  [SIGNIN]?: number
   [RETRIED]?: boolean
   [AUTH_CALL]?: boolean
 }
@@ -91,6 +94,7 @@ export function installInterceptors<User>(
   /** Puts the session's credentials on the request. */
   const sign = (config: Config, session: Session<User> | null) => {
     config[SENT] = credentialsOf(session)
+    if (session) config[SIGNIN] = sidOf(session)
     if (session?.accessToken) {
       if (session.accessToken !== token) bearer = `Bearer ${(token = session.accessToken)}`
       config.headers.set('Authorization', bearer)
@@ -135,8 +139,13 @@ export function installInterceptors<User>(
     if (!(SENT in config) || config[RETRIED] || !session) throw error
     config[RETRIED] = true
     // A 401 for credentials that have since been replaced (another request or tab refreshed)
-    // is retried with the new ones, without refreshing again.
-    if (config[SENT] === credentialsOf(session)) await host.refresh()
+    // is retried with the new ones, without refreshing again; never as another sign-in (an
+    // account switched meanwhile): the request was the old account's.
+    if (config[SENT] === credentialsOf(session)) {
+      // token mode with no refresh token (the server sent none): nothing to refresh with
+      if (!host.cookieMode && !session.refreshToken) throw error
+      await host.refresh()
+    } else if (config[SIGNIN] !== undefined && config[SIGNIN] !== sidOf(session)) throw error
     config.headers.delete('Authorization')
     return http.request(config)
   })

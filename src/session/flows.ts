@@ -96,7 +96,7 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
    * request when that has passed.
    */
   function begin(result: AuthResult<User> | null, user: User | null, fresh: boolean): User | null {
-    signOut.cancel()
+    // (An earlier sign-out not heard yet is still said: it carries the ended session's own tokens.)
     const now = clock.now()
     const accessToken = result?.accessToken ?? null
     const iat = accessToken ? decodeJwt(accessToken)?.iat : undefined
@@ -148,11 +148,12 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
     })
     if (!claimed) return
     try {
-      const rev = m.session?.rev
+      const sid = m.session && sidOf(m.session)
       const answer = await userFor(m.session?.accessToken ?? null, true)
       const s = m.session
       if (answer === null && s) await d.refresh()
-      else if (s && answer && answer.user !== undefined && s.rev === rev)
+      // (the same sign-in, perhaps refreshed meanwhile: the gate may have refreshed for this call)
+      else if (s && answer && answer.user !== undefined && sidOf(s) === sid)
         m.dispatch({
           type: 'committed',
           cause: 'update',

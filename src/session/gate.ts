@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js'
 import { SessionError, isSessionError, sessionEnded } from '../core/errors.js'
 import type { SessionDeadlines } from '../core/instance.js'
-import type { Session } from '../core/tokens.js'
+import { sidOf, type Session } from '../core/tokens.js'
 import type { EndReason } from '../core/types.js'
 import type { Machine } from './machine.js'
 import type { Refresher } from './refresher.js'
@@ -107,12 +107,16 @@ export function createGate<User>(d: GateDeps<User>) {
         'The session could not be refreshed yet; try again shortly.',
       )
     }
+    let next: Session<User> | null
     try {
-      return await refresher.refresh()
+      next = await refresher.refresh()
     } catch (error) {
-      if (isSessionError(error, 'refresh_unavailable') && stillValid(m.session)) return m.session
-      throw error
+      if (!isSessionError(error, 'refresh_unavailable') || !stillValid(m.session)) throw error
+      next = m.session
     }
+    // The session ended meanwhile, and another sign-in (an account switch) is not this request's.
+    if (!next || sidOf(next) !== sidOf(s)) throw sessionEnded()
+    return next
   }
 
   return { deadlines, enforceDeadlines, authorize }

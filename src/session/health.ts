@@ -1,6 +1,7 @@
 import type { SessionBackend } from '../core/backend.js'
 import type { Clock } from '../core/clock.js'
 import { SessionError, callFailed, isSessionError } from '../core/errors.js'
+import { sidOf } from '../core/tokens.js'
 import type { TokenHealth } from '../core/types.js'
 import type { AuthCalls } from './calls.js'
 import type { Machine } from './machine.js'
@@ -52,6 +53,7 @@ export function createHealthPoller<User>(d: HealthDeps<User>) {
   async function run(): Promise<TokenHealth> {
     record(d.clock.now())
     if (!build) throw new SessionError('config', 'This backend has no token-health call.')
+    const asked = m.session
     let body: TokenHealth | null
     try {
       // Through the request gate: it waits for a refresh in flight, and a 401 is refreshed for.
@@ -64,7 +66,10 @@ export function createHealthPoller<User>(d: HealthDeps<User>) {
     const health = pick(body)
     m.emitter.emit({ type: 'healthChecked', health })
     m.post({ kind: 'health', at: lastAt, health })
-    // Judge `compatible` first: a token from an old secret can never become valid again.
+    // Judge `compatible` first: a token from an old secret can never become valid again. (Only
+    // for the sign-in it was asked about: not one begun since, an account switch.)
+    const s = m.session
+    if (!s || !asked || sidOf(s) !== sidOf(asked)) return health
     if (!health.compatible) m.dispatch({ type: 'ended', reason: 'incompatible', by: 'here' })
     else if (!health.authenticated) await d.refreshOrRevoke().catch(() => {})
     return health

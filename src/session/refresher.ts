@@ -103,6 +103,11 @@ export function createRefresher<User>(d: RefresherDeps<User>) {
   function run(onReject: EndReason): Promise<Session<User>> {
     const started = m.session
     if (!started) return Promise.reject(sessionEnded())
+    // Nothing to refresh with (a sign-in without a refresh token): the server would refuse it.
+    if (!d.cookieMode && !started.refreshToken)
+      return Promise.reject(
+        new SessionError('refresh_unavailable', 'The session has no refresh token.'),
+      )
     return new Promise((resolve, reject) => {
       d.lock()
         .run(async (contended) => {

@@ -20,8 +20,8 @@ export type SignOut = ReturnType<typeof createSignOut>
 
 /**
  * Tells the server a session ended (revokes its refresh token). Not heard (network, 5xx): said
- * again with backoff while the page lives, unless someone signs in meanwhile; refused: reported,
- * since the token may live on at the server.
+ * again with backoff while the page lives (a sign-in since changes nothing: the request carries
+ * the ended session's own tokens); refused: reported, since the token may live on at the server.
  *
  * Cookie mode: the browser has one cookie jar, and a sign-out sends whatever cookie it holds when
  * it goes out. So it goes under the browser-wide lock, as sign-ins and refreshes do (their answers
@@ -32,7 +32,8 @@ export type SignOut = ReturnType<typeof createSignOut>
  */
 export function createSignOut<User>(d: SignOutDeps<User>) {
   const { machine: m, calls } = d
-  let cancelRetry: (() => void) | null = null
+  /** The sign-outs waiting to be said again (one per unheard sign-out). */
+  const retries = new Set<() => void>()
 
   /** Sends `request`; resolves to whether the server heard it. */
   async function send(
@@ -52,11 +53,13 @@ export function createSignOut<User>(d: SignOutDeps<User>) {
         error: isSessionError(error) ? error : callFailed('unavailable', 'Sign-out', error),
         retryInMs,
       })
-      if (retryInMs !== null)
-        cancelRetry = d.clock.schedule(() => {
-          cancelRetry = null
+      if (retryInMs !== null) {
+        const stop = d.clock.schedule(() => {
+          retries.delete(stop)
           retry()
         }, retryInMs)
+        retries.add(stop)
+      }
       return !transient // a refusal was heard: saying it again changes nothing
     }
   }
@@ -82,7 +85,10 @@ export function createSignOut<User>(d: SignOutDeps<User>) {
 
   return {
     notify,
-    /** Stops saying an unheard sign-out again (someone signed in, or the keeper is destroyed). */
-    cancel: () => cancelRetry?.(),
+    /** Stops saying unheard sign-outs again (the keeper is destroyed). */
+    cancel(): void {
+      for (const stop of retries) stop()
+      retries.clear()
+    },
   }
 }

@@ -1,4 +1,4 @@
-import type { Session } from '../core/tokens.js'
+import { sidOf, type Session } from '../core/tokens.js'
 import type { EndReason } from '../core/types.js'
 
 /** The session as this tab knows it. Replaced, never mutated: one transition, one new object. */
@@ -69,9 +69,14 @@ export function transition<User>(
         status: 'authenticated',
         session: action.session,
         reason: null,
-        // A refresh or an update keeps a warning that is on; another session does not.
+        // A refresh or an update (here, or adopted from another tab with no newer activity)
+        // keeps a warning that is on; another session does not.
         warningAt:
-          session && action.type === 'committed' && action.cause !== 'sign-in'
+          session &&
+          (action.type === 'adopted'
+            ? sidOf(action.session) === sidOf(session) &&
+              action.session.lastActivity <= session.lastActivity
+            : action.type === 'committed' && action.cause !== 'sign-in')
             ? state.warningAt
             : null,
       }

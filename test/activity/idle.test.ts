@@ -242,6 +242,24 @@ describe('across tabs', () => {
     for (const { keeper } of tabs)
       expect(keeper.getSnapshot()).toMatchObject({ idleWarningAt: null })
   })
+
+  it('a token refreshed by another tab during the warning announces the warning only once here', async () => {
+    const tabs = await twoTabsSignedIn()
+    await vi.advanceTimersByTimeAsync(IDLE - WARN + 1_000)
+    const warned = tabs[1]!.keeper.getSnapshot()
+    expect(warned).toMatchObject({ idleWarningAt: expect.any(Number) })
+    const events = recordEvents(tabs[1]!.keeper)
+    const snapshots: unknown[] = []
+    tabs[1]!.keeper.subscribe(() => snapshots.push(tabs[1]!.keeper.getSnapshot()))
+    await settle(tabs[0]!.keeper.refresh()) // the token refreshed in the other tab
+    await pass(1000)
+    expect(tabs[1]!.keeper.getSnapshot()).toMatchObject({
+      idleWarningAt: (warned as { idleWarningAt: number }).idleWarningAt,
+    })
+    // no activity happened: the warning neither ended nor began again
+    expect(events.map((e) => e.type)).not.toContain('idleWarning')
+    expect(snapshots).not.toContainEqual(expect.objectContaining({ idleWarningAt: null }))
+  })
 })
 
 describe('absolute timeout', () => {

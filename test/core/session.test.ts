@@ -6,8 +6,10 @@ import {
   MemoryStorage,
   SECRET,
   handKeptTokens,
+  pass,
   recordEvents,
   recordResponses,
+  settle,
   useMockApi,
 } from '../harness.js'
 
@@ -89,6 +91,26 @@ describe('login, reload, logout', () => {
       expect(api().counts.logout).toBe(1)
     },
   )
+
+  it('a sign-out the server did not hear is said again even when someone signs in meanwhile (account switch)', async () => {
+    const adas = await handKeptTokens()
+    vi.useFakeTimers()
+    const keeper = makeKeeper()
+    keeper.start()
+    keeper.setSession({ ...adas, user: { username: 'ada' } })
+    api().failNext('logout', 503)
+    await settle(keeper.logout()) // not heard: Ada's refresh token still lives on the server
+    await settle(keeper.login({ username: 'grace', password: 'hopper' }))
+    await pass(10_000)
+    expect(api().counts.logout).toBe(2)
+    const refresh = await fetch(`${API}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: adas.refreshToken }),
+    })
+    expect(refresh.status).toBe(401) // Ada's session is over on the server
+    expect(keeper.getSnapshot()).toMatchObject({ user: { username: 'grace' } })
+  })
 
   it('rejects a wrong password with invalid_credentials and keeps the state', async () => {
     const keeper = makeKeeper()
@@ -293,6 +315,30 @@ describe('setSession: moving off tokens kept by hand', () => {
     expect(api().counts).toMatchObject({ refresh: 1, data: 5, verify: 0 })
     expect(responses.seen.filter((r) => r.status === 401)).toEqual([])
     responses.stop()
+  })
+
+  it('held tokens past their exp, with no user: the user is fetched after the refresh they need', async () => {
+    const tokens = await handKept()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 900_000 + 60_000) // the mock's access tokens last 15 minutes
+    const keeper = makeKeeper()
+    keeper.start()
+    const named = new Promise((resolve) =>
+      keeper.subscribe(() => {
+        const s = keeper.getSnapshot()
+        if (s.status === 'authenticated' && s.user) resolve(s.user)
+      }),
+    )
+    keeper.setSession(tokens)
+    // the background verify waits for the refresh, then asks with the new token
+    await keeper.http.get('/api/data')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(api().counts).toMatchObject({ refresh: 1, verify: 1 })
+    expect(keeper.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'ada', name: 'Ada Lovelace' },
+    })
+    expect(await named).toMatchObject({ username: 'ada' })
   })
 
   it('held tokens still valid are used as they are, timed by their own exp', async () => {

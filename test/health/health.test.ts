@@ -136,6 +136,22 @@ describe('token-health poller', () => {
     expect(api().counts.health).toBe(1)
   })
 
+  it('a health answer about the previous account’s token does not end the account signed in since', async () => {
+    const keeper = await signedIn()
+    api().setLatency('health', 2_000)
+    const check = keeper.checkHealth() // asked with Ada's token
+    check.catch(() => {})
+    await vi.advanceTimersByTimeAsync(10)
+    api().rotateSecret({ keepOld: false }) // a deploy drops the old key: Ada's token is incompatible…
+    await keeper.logout()
+    await keeper.login({ username: 'grace', password: 'hopper' }) // …Grace's is new
+    await settle(check, 500)
+    expect(keeper.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { username: 'grace' },
+    })
+  })
+
   it('polls only in a visible tab; an overdue check runs at once on becoming visible', async () => {
     const doc = Object.assign(new EventTarget(), { visibilityState: 'hidden' })
     const keeper = await signedIn({

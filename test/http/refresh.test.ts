@@ -116,6 +116,63 @@ describe('401 handling', () => {
     expect(api().counts.refresh).toBe(before)
   })
 
+  it('a request of the signed-out account answered 401 after an account switch is not replayed as the new account', async () => {
+    const keeper = await signedIn()
+    // Ada places an order; the server gets to it only after she has switched to Grace (her
+    // sign-out ended her session there), so it answers 401
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const by: Array<string | null> = []
+    server.use(
+      mswHttp.post(`${API}/api/orders`, async ({ request }) => {
+        if (by.length === 0) await held
+        const user = api().authorize(request)
+        by.push(user?.username ?? null)
+        return user
+          ? HttpResponse.json({ by: user.username }, { status: 201 })
+          : HttpResponse.json({ error: 'unauthorized' }, { status: 401 })
+      }),
+    )
+    const order = keeper.http.post('/api/orders', { qty: 1 })
+    order.catch(() => {})
+    await vi.advanceTimersByTimeAsync(10)
+    await settle(keeper.logout())
+    await settle(keeper.login({ username: 'grace', password: 'hopper' }))
+    release()
+    const outcome = await settle(order).then(
+      (r) => r.data,
+      (e) => e,
+    )
+    // Ada's order is refused; it is not placed again with Grace's token
+    expect(by).toEqual([null])
+    expect(outcome).not.toEqual({ by: 'grace' })
+  })
+
+  it('a request of the signed-out account waiting for its refresh does not go out with the next account’s token', async () => {
+    const keeper = await signedIn()
+    const by: Array<string | null> = []
+    server.use(
+      mswHttp.post(`${API}/api/orders`, ({ request }) => {
+        const user = api().authorize(request)
+        by.push(user?.username ?? null)
+        return HttpResponse.json({ by: user?.username ?? null }, { status: user ? 201 : 401 })
+      }),
+    )
+    api().setLatency('refresh', 3_000)
+    sleep(TTL - 30_000) // inside the margin: Ada's order waits for the refresh
+    const order = keeper.http.post('/api/orders', { qty: 1 })
+    order.catch(() => {})
+    await vi.advanceTimersByTimeAsync(10)
+    await keeper.logout() // she switches to Grace while the refresh is on its way
+    await keeper.login({ username: 'grace', password: 'hopper' })
+    const outcome = await settle(order, 500).then(
+      (r) => r.data,
+      (e) => e,
+    )
+    expect(by).not.toContain('grace')
+    expect(outcome).toMatchObject({ name: 'SessionError', code: 'session_expired' })
+  })
+
   it('a 401 refreshes once and retries once; a second 401 reaches the caller untouched', async () => {
     const keeper = await signedIn()
     server.use(
@@ -403,6 +460,27 @@ describe('clocks and tokens', () => {
     await pass(40_000)
     expect(api().counts.refresh).toBe(0)
     expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'expired' })
+  })
+
+  it('a sign-in with no refresh token is not signed out by a 401 from the API: there is nothing to refresh with', async () => {
+    server.use(
+      mswHttp.post(`${API}/api/auth/login`, () =>
+        HttpResponse.json({
+          access_token: 'only-access',
+          expires_in: 600,
+          user: { username: 'o' },
+        }),
+      ),
+      mswHttp.get(`${API}/api/admin`, () => HttpResponse.json({ error: 'nope' }, { status: 401 })),
+    )
+    const keeper = makeKeeper()
+    keeper.start()
+    await settle(keeper.login({}))
+    api().resetCounts()
+    const error = await settle(keeper.http.get('/api/admin')).catch((e) => e)
+    expect(error.response?.status).toBe(401) // the caller gets the 401…
+    expect(api().counts.refresh).toBe(0) // …with no tokenless refresh the server must refuse
+    expect(keeper.getSnapshot()).toMatchObject({ status: 'authenticated', user: { username: 'o' } })
   })
 })
 

@@ -172,6 +172,29 @@ describe('useIdleWarning with idleConfirm', () => {
     expect(open()).toBeNull()
   })
 
+  it('a device woken inside the warning window shows the warning: the wake itself is not the answer', async () => {
+    vi.useFakeTimers()
+    const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000, idleConfirm: true })
+    keeper.start()
+    await settle(keeper.login(ADA))
+    render(
+      <AuthProvider keeper={keeper}>
+        <Dialog />
+      </AuthProvider>,
+    )
+    // the laptop sleeps with the page open (no timer fires) and wakes 95 s later, inside the
+    // warning window: the browser fires visibilitychange and focus, the user moves the mouse
+    vi.setSystemTime(Date.now() + 95_000)
+    act(() => {
+      document.dispatchEvent(new Event('visibilitychange'))
+      fireEvent.focus(window)
+      fireEvent.pointerMove(window)
+    })
+    expect(open()?.textContent).toContain('press the button to stay')
+    await tick(26_000) // nobody answers
+    expect(keeper.getSnapshot()).toEqual({ status: 'unauthenticated', reason: 'idle' })
+  })
+
   it('without idleConfirm, a pointer move ends the warning (the default)', async () => {
     vi.useFakeTimers()
     const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000 })

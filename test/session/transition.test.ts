@@ -19,7 +19,7 @@ describe('transition', () => {
     expect(signedIn.status).toBe('authenticated')
   })
 
-  it('a refresh or a user update keeps a warning that is on; a new sign-in or another tab’s session does not', () => {
+  it('a refresh or a user update (here or adopted) keeps a warning that is on; a new sign-in, another tab’s sign-in or its newer activity does not', () => {
     expect(warned.warningAt).toBe(500)
     const next = session({ accessToken: 'b', rev: 2 })
     for (const cause of ['refresh', 'update'] as const)
@@ -27,7 +27,12 @@ describe('transition', () => {
     expect(
       transition(warned, { type: 'committed', session: next, cause: 'sign-in' }).warningAt,
     ).toBe(null)
-    expect(transition(warned, { type: 'adopted', session: next }).warningAt).toBe(null)
+    // another tab's refresh of this sign-in, no activity since: the warning stays on
+    expect(transition(warned, { type: 'adopted', session: next }).warningAt).toBe(500)
+    const other = session({ accessToken: 'c', rev: 3, startedAt: 2, sid: 3 })
+    expect(transition(warned, { type: 'adopted', session: other }).warningAt).toBe(null)
+    const activeThere = session({ accessToken: 'b', rev: 2, lastActivity: 450 })
+    expect(transition(warned, { type: 'adopted', session: activeThere }).warningAt).toBe(null)
   })
 
   it('ends once: a second end, or an end while signed out, changes nothing', () => {
