@@ -9,7 +9,7 @@ import type { Shared } from './shared.js'
  * sign-ins, so neither ends the other), and every sign-in numbered below `floor` (tampering was
  * found then: revisions are time-based).
  */
-interface Ends {
+export interface Ends {
   sid: number
   since: number
   floor: number
