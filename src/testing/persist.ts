@@ -20,7 +20,9 @@ export function resolvePersist(
   } catch {
     // storage blocked: memory only
   }
-  if (!storage) return { persist: null, adopt: false }
+  // Node 25 defines an empty `localStorage` unless run with --localstorage-file: not a storage
+  if (typeof storage?.getItem !== 'function' || typeof storage.setItem !== 'function')
+    return { persist: null, adopt: false }
   const key = base ? `session-keeper-mock ${base}` : 'session-keeper-mock'
   const first = !usedSlots.has(key)
   usedSlots.add(key)
