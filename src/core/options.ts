@@ -51,7 +51,13 @@ export interface SessionKeeperOptions<User = any, Credentials extends object = o
   credentials?: 'token' | 'cookie'
   /** Key material for the encrypted store (at least 16 characters of high entropy). Required with persistent storage in token mode. */
   secret?: string
-  /** Where the session is kept. A web storage that throws or is missing falls back to memory. @default 'local' */
+  /**
+   * Where the session is kept. A web storage that throws or is missing falls back to memory.
+   * `'session'` keeps one session per tab, which other tabs cannot read: a sign-out reaches only
+   * tabs signed in before it, and a duplicated tab shares (and, with rotation, spends) the
+   * original's refresh token.
+   * @default 'local'
+   */
   storage?: 'local' | 'session' | 'memory' | StorageLike
   /** The storage slot name, bound into the MAC. @default 'session-keeper' */
   storageKey?: string
