@@ -84,7 +84,7 @@ export function simpleJwt<User = SimpleJwtClaims, Credentials extends object = o
         accessToken: b.access,
         ...(rotated ? { refreshToken: b.refresh as string } : {}),
         ...((lifetime ?? learned) !== null ? { expiresIn: lifetime ?? learned } : {}),
-        ...(userPath ? {} : { user: decodeJwt(b.access) as User | null }),
+        ...(backend.userOf ? { user: backend.userOf(b.access) } : {}),
       }
     },
     classify(_call: AuthCall, failure: AuthFailure): FailureKind {
@@ -93,7 +93,8 @@ export function simpleJwt<User = SimpleJwtClaims, Credentials extends object = o
       return 'refused'
     },
   }
-  if (userPath) {
+  if (!userPath) backend.userOf = (accessToken) => decodeJwt(accessToken) as User | null
+  else {
     backend.user = (accessToken) => ({ url: userPath, method: 'GET', bearer: accessToken })
     backend.readUser = (body) => ({ user: (body ?? null) as User | null })
   }

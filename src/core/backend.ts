@@ -64,6 +64,11 @@ export interface SessionBackend<User = unknown, Credentials = object> {
    * session (the contract's `{ valid: false }`). @default the body is the user
    */
   readUser?(body: unknown): { user: User | null } | null
+  /**
+   * The user an access token names, where the server's user is the token's claims (SimpleJWT with
+   * no user endpoint): `setSession` with no user then shows it at once, as a sign-in does.
+   */
+  userOf?(accessToken: string): User | null
   /** Classifies a failed call. @default 408, 429, 5xx and network errors are `transient`, other 4xx `refused` */
   classify?(call: AuthCall, failure: AuthFailure): FailureKind
 }

@@ -130,8 +130,9 @@ export function createFlows<User, Credentials extends object>(d: FlowDeps<User, 
     const { accessToken, refreshToken } = tokens ?? {}
     if (!nonEmptyString(accessToken) || !(refreshToken == null || nonEmptyString(refreshToken)))
       throw new SessionError('invalid_credentials', 'setSession: tokens must be non-empty strings.')
-    begin(tokens, tokens.user ?? null, false)
-    if (tokens.user === undefined) void verifyRestored()
+    const user = tokens.user !== undefined ? tokens.user : backend.userOf?.(accessToken)
+    begin(tokens, user ?? null, false)
+    if (user === undefined) void verifyRestored()
   }
 
   /** One background user check per browser after a restore; updates the user from the answer. */

@@ -1,6 +1,8 @@
 import { http as mswHttp, HttpResponse } from 'msw'
 import { describe, expect, it, vi } from 'vitest'
+import { simpleJwt } from '../../src/backends/index.js'
 import { SessionError } from '../../src/index.js'
+import { jwt } from '../backends/jwt.js'
 import {
   API,
   MemoryStorage,
@@ -339,6 +341,26 @@ describe('setSession: moving off tokens kept by hand', () => {
       user: { username: 'ada', name: 'Ada Lovelace' },
     })
     expect(await named).toMatchObject({ username: 'ada' })
+  })
+
+  it('simpleJwt() without userPath: hand-kept tokens show the user from the access token’s claims at once', () => {
+    const keeper = makeKeeper({ backend: simpleJwt() })
+    keeper.start()
+    const now = Math.floor(Date.now() / 1000)
+    const access = jwt({
+      user_id: 7,
+      username: 'ada',
+      token_type: 'access',
+      iat: now,
+      exp: now + 300,
+    })
+    keeper.setSession({ accessToken: access, refreshToken: 'r1' })
+    // as a sign-in with the same tokens would show it (the user is the claims), not null until the
+    // first refresh five minutes later
+    expect(keeper.getSnapshot()).toMatchObject({
+      status: 'authenticated',
+      user: { user_id: 7, username: 'ada' },
+    })
   })
 
   it('held tokens still valid are used as they are, timed by their own exp', async () => {
