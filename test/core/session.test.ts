@@ -272,6 +272,16 @@ describe('setSession: moving off tokens kept by hand', () => {
     return tokens
   }
 
+  /** Those tokens a minute past their `exp` (the mock's access tokens last 15 minutes), and a started keeper. */
+  async function heldPastExp() {
+    const tokens = await handKept()
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(Date.now() + 900_000 + 60_000)
+    const keeper = makeKeeper()
+    keeper.start()
+    return { tokens, keeper }
+  }
+
   it('signs in with them, no login call, fetches the user, and a reload restores the session', async () => {
     const tokens = await handKept()
     const storage = new MemoryStorage()
@@ -302,11 +312,7 @@ describe('setSession: moving off tokens kept by hand', () => {
   })
 
   it('held tokens past their exp are refreshed once before the first request: N requests, N+1 hits', async () => {
-    const tokens = await handKept()
-    vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(Date.now() + 900_000 + 60_000) // the mock's access tokens last 15 minutes
-    const keeper = makeKeeper()
-    keeper.start()
+    const { tokens, keeper } = await heldPastExp()
     const responses = recordResponses(server)
     keeper.setSession({ ...tokens, user: { username: 'ada' } })
     // the snapshot claims no validity the token lacks
@@ -320,11 +326,7 @@ describe('setSession: moving off tokens kept by hand', () => {
   })
 
   it('held tokens past their exp, with no user: the user is fetched after the refresh they need', async () => {
-    const tokens = await handKept()
-    vi.useFakeTimers({ toFake: ['Date'] })
-    vi.setSystemTime(Date.now() + 900_000 + 60_000) // the mock's access tokens last 15 minutes
-    const keeper = makeKeeper()
-    keeper.start()
+    const { tokens, keeper } = await heldPastExp()
     const named = new Promise((resolve) =>
       keeper.subscribe(() => {
         const s = keeper.getSnapshot()

@@ -435,15 +435,14 @@ describe('clocks and tokens', () => {
     expect((await settle(keeper.http.get('/api/opaque'))).data.auth).toBe('Bearer opaque-2')
   })
 
+  /** A server that signs in with an access token only (`refresh_token` is optional). */
+  const tokenOnlyLogin = mswHttp.post(`${API}/api/auth/login`, () =>
+    HttpResponse.json({ access_token: 'only-access', expires_in: 600, user: { username: 'o' } }),
+  )
+
   it('a sign-in with no refresh token (refresh_token is optional) lasts until its token expires, then ends as expired, with no refresh call', async () => {
     server.use(
-      mswHttp.post(`${API}/api/auth/login`, () =>
-        HttpResponse.json({
-          access_token: 'only-access',
-          expires_in: 600,
-          user: { username: 'o' },
-        }),
-      ),
+      tokenOnlyLogin,
       mswHttp.get(`${API}/api/opaque`, ({ request }) =>
         HttpResponse.json({ auth: request.headers.get('authorization') }),
       ),
@@ -464,13 +463,7 @@ describe('clocks and tokens', () => {
 
   it('a sign-in with no refresh token is not signed out by a 401 from the API: there is nothing to refresh with', async () => {
     server.use(
-      mswHttp.post(`${API}/api/auth/login`, () =>
-        HttpResponse.json({
-          access_token: 'only-access',
-          expires_in: 600,
-          user: { username: 'o' },
-        }),
-      ),
+      tokenOnlyLogin,
       mswHttp.get(`${API}/api/admin`, () => HttpResponse.json({ error: 'nope' }, { status: 401 })),
     )
     const keeper = makeKeeper()

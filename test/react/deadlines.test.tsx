@@ -128,19 +128,23 @@ describe('useIdleWarning with idleConfirm', () => {
     ) : null
   }
   const open = () => screen.queryByRole('alertdialog')
-
-  it('a pointer move during the warning does not end it; Stay signed in does', async () => {
+  /** A signed-in keeper (2 min idle timeout, 30 s warning) with the dialog rendered. */
+  async function showDialog(idleConfirm: boolean, strict = false) {
     vi.useFakeTimers()
-    const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000, idleConfirm: true })
+    const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000, idleConfirm })
     keeper.start()
     await settle(keeper.login(ADA))
-    render(
-      <StrictMode>
-        <AuthProvider keeper={keeper}>
-          <Dialog />
-        </AuthProvider>
-      </StrictMode>,
+    const tree = (
+      <AuthProvider keeper={keeper}>
+        <Dialog />
+      </AuthProvider>
     )
+    render(strict ? <StrictMode>{tree}</StrictMode> : tree)
+    return keeper
+  }
+
+  it('a pointer move during the warning does not end it; Stay signed in does', async () => {
+    const keeper = await showDialog(true, true)
     await tick(91_000)
     expect(open()?.textContent).toContain('press the button to stay')
     fireEvent.pointerMove(window) // reaching for the button
@@ -154,15 +158,7 @@ describe('useIdleWarning with idleConfirm', () => {
   })
 
   it('without answering, the pointer moves do not keep the user signed in', async () => {
-    vi.useFakeTimers()
-    const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000, idleConfirm: true })
-    keeper.start()
-    await settle(keeper.login(ADA))
-    render(
-      <AuthProvider keeper={keeper}>
-        <Dialog />
-      </AuthProvider>,
-    )
+    const keeper = await showDialog(true)
     await tick(91_000)
     for (let i = 0; i < 10; i++) {
       fireEvent.pointerMove(window)
@@ -173,15 +169,7 @@ describe('useIdleWarning with idleConfirm', () => {
   })
 
   it('a device woken inside the warning window shows the warning: the wake itself is not the answer', async () => {
-    vi.useFakeTimers()
-    const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000, idleConfirm: true })
-    keeper.start()
-    await settle(keeper.login(ADA))
-    render(
-      <AuthProvider keeper={keeper}>
-        <Dialog />
-      </AuthProvider>,
-    )
+    const keeper = await showDialog(true)
     // the laptop sleeps with the page open (no timer fires) and wakes 95 s later, inside the
     // warning window: the browser fires visibilitychange and focus, the user moves the mouse
     vi.setSystemTime(Date.now() + 95_000)
@@ -196,15 +184,7 @@ describe('useIdleWarning with idleConfirm', () => {
   })
 
   it('without idleConfirm, a pointer move ends the warning (the default)', async () => {
-    vi.useFakeTimers()
-    const keeper = makeKeeper({ idleTimeout: 120_000, idleWarning: 30_000 })
-    keeper.start()
-    await settle(keeper.login(ADA))
-    render(
-      <AuthProvider keeper={keeper}>
-        <Dialog />
-      </AuthProvider>,
-    )
+    await showDialog(false)
     await tick(91_000)
     expect(open()?.textContent).toContain('move to stay')
     fireEvent.pointerMove(window)
